@@ -1,0 +1,51 @@
+/*!
+Command-line arguments and dispatch. One file per subcommand (as in xsv): each holds its argument
+struct and a `run` function that calls the library and prints, human-readable by default and a
+stable JSON shape with `--json`. No numbers are computed here.
+*/
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use crate::Error;
+
+
+/// Where a frontier AI model's weights stand under compute-based export controls.
+#[derive(Debug, Parser)]
+#[command(name = "capfloor", version, about, long_about = None)]
+pub struct Cli {
+    /// Read the model registry from this directory instead of the embedded default.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub registry: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+/// How a command that ran to completion ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to report beyond the output: exit code 0.
+    Success,
+    /// A finding the caller asked to fail on (`--fail-on …`): exit code 1.
+    Finding,
+}
+
+/// Runs one parsed command line, writing its answer to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let _ = out;
+    match cli.command {}
+}
+
+/// Writes `value` as pretty-printed JSON followed by a newline: the `--json` shape of every command.
+pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<(), Error> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| Error::Output(e.into()))?;
+    writeln!(out)?;
+    Ok(())
+}

@@ -1,0 +1,32 @@
+/*!
+The crate-wide error: one variant per module whose failures reach the command line.
+
+Every variant here is *bad input* (exit code 2) except a broken output pipe, which the binary
+treats as success so that `capfloor … | head` ends quietly. Findings that a caller asked to fail
+on (exit code 1) are not errors; they are [`crate::cli::Outcome::Finding`].
+*/
+
+use std::io;
+
+/// Anything that stops a command before it can produce its answer.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Writing the answer to standard output failed.
+    #[error("writing output: {0}")]
+    Output(#[source] io::Error),
+}
+
+impl Error {
+    /// True when the reader of our output went away (`capfloor … | head`): not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<io::Error> for Error {
+    /// Plain I/O errors that reach this conversion come from writing output; reading input
+    /// always goes through a module error that names the file.
+    fn from(e: io::Error) -> Self {
+        Error::Output(e)
+    }
+}

@@ -1,0 +1,21 @@
+/*!
+capfloor: where a frontier AI model's trained weights stand under compute-based export controls
+(ECCN 4E091 of the January 2025 AI Diffusion rule) and other compute regimes.
+
+The library does all the work; the `capfloor` binary only parses arguments, calls into it and
+prints. Data flows one way (see `DESIGN.md` in the shared folder):
+
+```text
+registry ──► capability ──► frontier ──► floor ─┐
+checkpoint ──► (parameters) ─┐                  ├─► verdict ──► report
+declaration ─────────────────┴──► compute ──────┘
+```
+
+Each module owns one noun of that chain and never calls back up it.
+*/
+
+pub mod cli;
+pub mod error;
+pub mod units;
+
+pub use error::Error;

@@ -1,0 +1,4 @@
+//! Integration tests: each module runs the real `capfloor` binary on fixtures it writes into a
+//! scratch directory (see `workdir.rs`), one module per subcommand.
+
+mod workdir;
