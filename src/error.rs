@@ -11,6 +11,9 @@ use std::io;
 /// Anything that stops a command before it can produce its answer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A checkpoint (safetensors file, shard index or `config.json`) could not be read or is invalid.
+    #[error(transparent)]
+    Checkpoint(#[from] crate::checkpoint::Error),
     /// Writing the answer to standard output failed.
     #[error("writing output: {0}")]
     Output(#[source] io::Error),

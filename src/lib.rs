@@ -14,6 +14,7 @@ declaration ─────────────────┴──► comp
 Each module owns one noun of that chain and never calls back up it.
 */
 
+pub mod checkpoint;
 pub mod cli;
 pub mod error;
 pub mod units;

@@ -33,7 +33,9 @@ impl fmt::Display for Flop {
 }
 
 /// A count of model parameters (or of stored tensor elements).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct ParamCount(pub u64);
 

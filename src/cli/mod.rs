@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::Error;
 
+pub mod inspect;
 
 /// Where a frontier AI model's weights stand under compute-based export controls.
 #[derive(Debug, Parser)]
@@ -26,7 +27,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Count a checkpoint's parameters from its safetensors headers (no tensor data is read).
+    Inspect(inspect::Args),
+}
 
 /// How a command that ran to completion ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +43,9 @@ pub enum Outcome {
 
 /// Runs one parsed command line, writing its answer to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let _ = out;
-    match cli.command {}
+    match cli.command {
+        Command::Inspect(args) => inspect::run(&args, out),
+    }
 }
 
 /// Writes `value` as pretty-printed JSON followed by a newline: the `--json` shape of every command.

@@ -1,4 +1,6 @@
 //! Integration tests: each module runs the real `capfloor` binary on fixtures it writes into a
 //! scratch directory (see `workdir.rs`), one module per subcommand.
 
+mod fixtures;
+mod inspect;
 mod workdir;

@@ -52,7 +52,10 @@ pub struct Run {
 #[allow(dead_code)]
 impl Run {
     pub fn code(&self) -> i32 {
-        self.output.status.code().expect("capfloor was killed by a signal")
+        self.output
+            .status
+            .code()
+            .expect("capfloor was killed by a signal")
     }
 
     pub fn stdout(&self) -> String {
@@ -66,9 +69,8 @@ impl Run {
     /// Asserts exit code 0 and parses stdout as JSON.
     pub fn json(&self) -> serde_json::Value {
         self.success();
-        serde_json::from_slice(&self.output.stdout).unwrap_or_else(|e| {
-            panic!("stdout is not JSON ({e}):\n{}", self.stdout())
-        })
+        serde_json::from_slice(&self.output.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout()))
     }
 
     /// Asserts exit code 0 and returns stdout.

@@ -1,0 +1,518 @@
+/*!
+Reads and validates one safetensors header without touching tensor data.
+
+A safetensors file is an 8-byte little-endian length N, N bytes of JSON mapping tensor names to
+`{dtype, shape, data_offsets}` (plus an optional `__metadata__` object of strings), then the data.
+We read the 8 bytes, check N against the file size and a cap *before* allocating, read N bytes, and
+validate what the `safetensors` crate validates (contiguous offsets, sizes equal to elements ×
+dtype width, the data ending exactly at the end of the file) with checked arithmetic throughout.
+
+We do not use the `safetensors` crate's own reader because it rejects dtype names it does not know
+(a parameter count should not), its `read_metadata` wants the whole file in memory, and its errors
+do not name the file.
+*/
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+use super::dtype::Dtype;
+use super::error::Error;
+
+/// The largest header we will read, the same cap as the reference implementation (100 MB).
+pub const MAX_HEADER_BYTES: u64 = 100_000_000;
+
+/// One tensor as its header describes it.
+#[derive(Debug, Clone)]
+pub struct TensorInfo {
+    pub name: String,
+    pub dtype: Dtype,
+    pub shape: Vec<u64>,
+    /// Product of the shape (1 for a scalar), checked for overflow.
+    pub elements: u64,
+    /// Byte range within the data section.
+    pub start: u64,
+    pub end: u64,
+}
+
+/// One file's validated header.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub path: PathBuf,
+    /// Length of the whole file in bytes.
+    pub file_len: u64,
+    /// N, the length of the JSON header.
+    pub header_len: u64,
+    pub tensors: Vec<TensorInfo>,
+}
+
+/// Reads and validates the header of the safetensors file at `path`.
+pub fn read(path: &Path) -> Result<Header, Error> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let file_len = file.metadata().map_err(io)?.len();
+    if file_len == 0 {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    if file_len < 8 {
+        return Err(Error::TooShort {
+            path: path.to_path_buf(),
+            len: file_len,
+        });
+    }
+    let mut len_bytes = [0u8; 8];
+    file.read_exact(&mut len_bytes).map_err(io)?;
+    let declared = u64::from_le_bytes(len_bytes);
+    check_header_len(path, declared, file_len)?;
+    // Bounded: `declared` is at most MAX_HEADER_BYTES and fits in the file.
+    let mut json = vec![0u8; declared as usize];
+    file.read_exact(&mut json).map_err(io)?;
+    parse(path, &json, file_len)
+}
+
+fn check_header_len(path: &Path, declared: u64, file_len: u64) -> Result<(), Error> {
+    if declared > MAX_HEADER_BYTES {
+        return Err(Error::HeaderTooLarge {
+            path: path.to_path_buf(),
+            declared,
+            cap: MAX_HEADER_BYTES,
+        });
+    }
+    // file_len >= 8 here, so the subtraction cannot wrap.
+    if declared > file_len - 8 {
+        return Err(Error::HeaderPastEnd {
+            path: path.to_path_buf(),
+            declared,
+            file_len,
+        });
+    }
+    Ok(())
+}
+
+/// Parses and validates header JSON `json` of a file of `file_len` bytes (the 8-byte length prefix
+/// included). Separate from [`read`] so that it can be tested and fuzzed on bytes.
+pub fn parse(path: &Path, json: &[u8], file_len: u64) -> Result<Header, Error> {
+    let header_len = json.len() as u64;
+    let text = std::str::from_utf8(json).map_err(|e| Error::HeaderUtf8 {
+        path: path.to_path_buf(),
+        at: e.valid_up_to(),
+    })?;
+    if !text.trim_start().starts_with('{') {
+        return Err(Error::HeaderNotObject {
+            path: path.to_path_buf(),
+        });
+    }
+    let raw: RawHeader = serde_json::from_str(text).map_err(|e| Error::HeaderJson {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let data_len = file_len
+        .checked_sub(8)
+        .and_then(|n| n.checked_sub(header_len))
+        .ok_or_else(|| Error::HeaderPastEnd {
+            path: path.to_path_buf(),
+            declared: header_len,
+            file_len,
+        })?;
+
+    let mut seen = std::collections::HashSet::with_capacity(raw.0.len());
+    for (name, _) in &raw.0 {
+        if !seen.insert(name.as_str()) {
+            return Err(Error::DuplicateTensor {
+                path: path.to_path_buf(),
+                tensor: name.clone(),
+            });
+        }
+    }
+    drop(seen);
+    let mut tensors = Vec::with_capacity(raw.0.len());
+    for (name, t) in raw.0 {
+        tensors.push(validate_tensor(path, name, t, data_len)?);
+    }
+    check_layout(path, &mut tensors, data_len)?;
+    Ok(Header {
+        path: path.to_path_buf(),
+        file_len,
+        header_len,
+        tensors,
+    })
+}
+
+fn validate_tensor(
+    path: &Path,
+    name: String,
+    t: RawTensor,
+    data_len: u64,
+) -> Result<TensorInfo, Error> {
+    let dtype = Dtype::parse(&t.dtype);
+    let (start, end) = t.data_offsets;
+    let Some(elements) = t.shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d)) else {
+        return Err(Error::ShapeOverflow {
+            path: path.to_path_buf(),
+            tensor: name,
+            shape: t.shape,
+        });
+    };
+    if end < start {
+        return Err(Error::ReversedOffsets {
+            path: path.to_path_buf(),
+            tensor: name,
+            start,
+            end,
+        });
+    }
+    if end > data_len {
+        return Err(Error::OffsetsOutOfRange {
+            path: path.to_path_buf(),
+            tensor: name,
+            end,
+            data_len,
+        });
+    }
+    if let Some(bits) = dtype.bits() {
+        // u128: elements × bits cannot overflow, and a size that does not fit in u64 simply
+        // mismatches the (u64) byte range.
+        let nbits = elements as u128 * bits as u128;
+        let actual = end - start;
+        if nbits % 8 != 0 || nbits / 8 != actual as u128 {
+            let expected = if nbits % 8 == 0 {
+                (nbits / 8).to_string()
+            } else {
+                format!("{}.{}", nbits / 8, (nbits % 8) * 125)
+            };
+            return Err(Error::SizeMismatch {
+                path: path.to_path_buf(),
+                tensor: name,
+                layout: format!("{} × {:?}", dtype.name(), t.shape),
+                expected,
+                actual,
+            });
+        }
+    }
+    Ok(TensorInfo {
+        name,
+        dtype,
+        shape: t.shape,
+        elements,
+        start,
+        end,
+    })
+}
+
+/// Offsets must tile the data section exactly: no overlap, no gap, ending at its end. Sorts
+/// `tensors` by offset (a stable order for everything downstream).
+fn check_layout(path: &Path, tensors: &mut [TensorInfo], data_len: u64) -> Result<(), Error> {
+    tensors.sort_unstable_by(|a, b| (a.start, a.end, &a.name).cmp(&(b.start, b.end, &b.name)));
+    let mut pos = 0u64;
+    let mut previous: Option<&TensorInfo> = None;
+    for t in tensors.iter() {
+        if t.start < pos {
+            let prev = previous.expect("pos > 0 implies a previous tensor");
+            return Err(Error::OverlappingOffsets {
+                path: path.to_path_buf(),
+                tensor: t.name.clone(),
+                start: t.start,
+                previous: prev.name.clone(),
+                previous_end: prev.end,
+            });
+        }
+        if t.start > pos {
+            return Err(Error::GappedOffsets {
+                path: path.to_path_buf(),
+                tensor: t.name.clone(),
+                start: t.start,
+                expected: pos,
+            });
+        }
+        pos = t.end;
+        previous = Some(t);
+    }
+    if pos != data_len {
+        return Err(Error::DataLengthMismatch {
+            path: path.to_path_buf(),
+            tensors_end: pos,
+            data_len,
+        });
+    }
+    Ok(())
+}
+
+/// The JSON header: tensors in file order, `__metadata__` skipped (we count, we do not interpret
+/// it). Duplicate names are rejected by the caller's layout check, not silently overwritten as a
+/// map would.
+struct RawHeader(Vec<(String, RawTensor)>);
+
+#[derive(Deserialize)]
+struct RawTensor {
+    dtype: String,
+    shape: Vec<u64>,
+    data_offsets: (u64, u64),
+}
+
+impl<'de> Deserialize<'de> for RawHeader {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct HeaderVisitor;
+        impl<'de> Visitor<'de> for HeaderVisitor {
+            type Value = RawHeader;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of tensor entries")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawHeader, A::Error> {
+                let mut tensors = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "__metadata__" {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    let tensor: RawTensor = map
+                        .next_value()
+                        .map_err(|e| de::Error::custom(format_args!("tensor {key}: {e}")))?;
+                    tensors.push((key, tensor));
+                }
+                Ok(RawHeader(tensors))
+            }
+        }
+        deserializer.deserialize_map(HeaderVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(json: &str, data_len: u64) -> Result<Header, Error> {
+        parse(
+            Path::new("x.safetensors"),
+            json.as_bytes(),
+            8 + json.len() as u64 + data_len,
+        )
+    }
+
+    #[test]
+    fn a_valid_header_is_read_in_offset_order() {
+        let h = parse_str(
+            r#"{"__metadata__":{"format":"pt"},
+                "b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]},
+                "a":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}"#,
+            12,
+        )
+        .unwrap();
+        let names: Vec<_> = h.tensors.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(h.tensors[1].elements, 2);
+    }
+
+    #[test]
+    fn a_scalar_has_one_element() {
+        let h = parse_str(
+            r#"{"s":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}"#,
+            4,
+        )
+        .unwrap();
+        assert_eq!(h.tensors[0].elements, 1);
+    }
+
+    #[test]
+    fn overlapping_offsets_are_rejected() {
+        let e = parse_str(
+            r#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},
+                "b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
+            12,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::SizeMismatch { .. } | Error::OverlappingOffsets { .. }
+            ),
+            "{e}"
+        );
+        let e = parse_str(
+            r#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},
+                "b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+            8,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::OverlappingOffsets { .. }), "{e}");
+    }
+
+    #[test]
+    fn a_name_twice_in_one_header_is_rejected() {
+        let e = parse_str(
+            r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},
+                "a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+            8,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::DuplicateTensor { .. }), "{e}");
+    }
+
+    #[test]
+    fn gaps_between_tensors_are_rejected() {
+        let e = parse_str(
+            r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},
+                "b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#,
+            12,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::GappedOffsets { .. }), "{e}");
+    }
+
+    #[test]
+    fn size_must_equal_elements_times_width() {
+        let e = parse_str(
+            r#"{"a":{"dtype":"F16","shape":[3],"data_offsets":[0,4]}}"#,
+            4,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("needs 6 bytes but its offsets span 4"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_element_count_that_overflows_is_rejected() {
+        let e = parse_str(
+            r#"{"a":{"dtype":"F32","shape":[4294967296,4294967296,2],"data_offsets":[0,4]}}"#,
+            4,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::ShapeOverflow { .. }), "{e}");
+    }
+
+    #[test]
+    fn a_huge_shape_that_fits_u64_still_mismatches_instead_of_overflowing() {
+        let e = parse_str(
+            r#"{"a":{"dtype":"F64","shape":[4294967296,4294967295],"data_offsets":[0,4]}}"#,
+            4,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::SizeMismatch { .. }), "{e}");
+    }
+
+    #[test]
+    fn data_must_end_at_the_end_of_the_file() {
+        let e = parse_str(
+            r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+            8,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::DataLengthMismatch { .. }), "{e}");
+        let e = parse_str(
+            r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+            2,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::OffsetsOutOfRange { .. }), "{e}");
+    }
+
+    #[test]
+    fn unknown_dtypes_are_accepted_without_a_size_check() {
+        let h = parse_str(
+            r#"{"a":{"dtype":"UE8","shape":[3],"data_offsets":[0,5]}}"#,
+            5,
+        )
+        .unwrap();
+        assert_eq!(h.tensors[0].dtype, Dtype::Unknown("UE8".into()));
+    }
+
+    #[test]
+    fn sub_byte_types_must_fill_whole_bytes() {
+        assert!(parse_str(
+            r#"{"a":{"dtype":"F4","shape":[4],"data_offsets":[0,2]}}"#,
+            2
+        )
+        .is_ok());
+        let e = parse_str(
+            r#"{"a":{"dtype":"F4","shape":[3],"data_offsets":[0,2]}}"#,
+            2,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("1.500"), "{e}");
+    }
+
+    #[test]
+    fn malformed_headers_name_the_problem() {
+        let e = parse_str("[1,2]", 0).unwrap_err();
+        assert!(matches!(e, Error::HeaderNotObject { .. }), "{e}");
+        let e = parse_str("{\"a\":", 0).unwrap_err();
+        assert!(matches!(e, Error::HeaderJson { .. }), "{e}");
+        let e = parse_str(
+            r#"{"a":{"dtype":"F32","shape":"x","data_offsets":[0,4]}}"#,
+            4,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("tensor a"), "{e}");
+        let e = parse(Path::new("x"), b"{\"\xff\":1}", 20).unwrap_err();
+        assert!(matches!(e, Error::HeaderUtf8 { at: 2, .. }), "{e}");
+    }
+
+    #[test]
+    fn files_written_by_the_reference_implementation_are_read_exactly() {
+        use safetensors::tensor::{Dtype as St, TensorView};
+        let a = vec![0u8; 3 * 4 * 2];
+        let b = vec![0u8; 5 * 4];
+        let c = vec![0u8; 7];
+        let tensors = [
+            (
+                "model.embed.weight",
+                TensorView::new(St::BF16, vec![3, 4], &a).unwrap(),
+            ),
+            (
+                "model.norm.weight",
+                TensorView::new(St::F32, vec![5], &b).unwrap(),
+            ),
+            ("scales", TensorView::new(St::F8_E8M0, vec![7], &c).unwrap()),
+        ];
+        let bytes = safetensors::serialize(tensors, None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ref.safetensors");
+        std::fs::write(&path, &bytes).unwrap();
+        let h = read(&path).unwrap();
+        assert_eq!(h.file_len, bytes.len() as u64);
+        let mut got: Vec<(String, String, Vec<u64>)> = h
+            .tensors
+            .iter()
+            .map(|t| (t.name.clone(), t.dtype.to_string(), t.shape.clone()))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "model.embed.weight".to_string(),
+                    "BF16".to_string(),
+                    vec![3, 4]
+                ),
+                ("model.norm.weight".to_string(), "F32".to_string(), vec![5]),
+                ("scales".to_string(), "F8_E8M0".to_string(), vec![7]),
+            ]
+        );
+    }
+
+    #[test]
+    fn header_length_is_checked_before_allocating() {
+        let p = Path::new("x");
+        assert!(matches!(
+            check_header_len(p, u64::MAX, 100),
+            Err(Error::HeaderTooLarge { .. })
+        ));
+        assert!(matches!(
+            check_header_len(p, 93, 100),
+            Err(Error::HeaderPastEnd { .. })
+        ));
+        assert!(check_header_len(p, 92, 100).is_ok());
+    }
+}

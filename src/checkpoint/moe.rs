@@ -1,0 +1,187 @@
+/*!
+Mixture-of-experts structure found from tensor names, and the active-parameter arithmetic.
+
+Routed experts come in two layouts:
+- one module per expert: `….experts.{e}.…` (Mixtral `block_sparse_moe.experts.N`, Qwen and
+  DeepSeek `mlp.experts.N`, Jamba `feed_forward.experts.N`);
+- fused tensors with a leading expert dimension: `….experts.{tensor}` (gpt-oss
+  `mlp.experts.gate_up_proj_blocks`, Llama 4 `feed_forward.experts.gate_up_proj`).
+
+Shared experts (`shared_experts`, `shared_expert`) and routers (`gate`, `router`) are used by every
+token, so they are ordinary active parameters. A token uses k of a layer's E routed experts:
+
+```text
+active = total − Σ over MoE layers (E − k) × (routed parameters of the layer / E)
+```
+*/
+
+use std::collections::BTreeMap;
+
+/// Where a tensor sits in a MoE block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// One expert's own tensor, with the expert's index.
+    Expert(u64),
+    /// A tensor holding every expert, expert index first.
+    Fused,
+    /// A shared (always active) expert.
+    Shared,
+}
+
+/// Finds the MoE block a tensor belongs to: `(layer prefix, slot)`.
+pub fn locate(name: &str) -> Option<(&str, Slot)> {
+    let mut offset = 0usize;
+    let mut parts = name.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let prefix = &name[..offset.saturating_sub(1)];
+        match part {
+            "experts" => {
+                let slot = match parts.peek().map(|p| p.parse::<u64>()) {
+                    Some(Ok(e)) => Slot::Expert(e),
+                    _ => Slot::Fused,
+                };
+                return Some((prefix, slot));
+            }
+            "shared_experts" | "shared_expert" => return Some((prefix, Slot::Shared)),
+            _ => {}
+        }
+        offset += part.len() + 1;
+    }
+    None
+}
+
+/// One MoE layer's routed experts.
+#[derive(Debug, Default, Clone)]
+pub struct Layer {
+    /// Parameters per expert index (per-expert layout).
+    pub per_expert: BTreeMap<u64, u64>,
+    /// Parameters in fused tensors and their leading (expert) dimensions.
+    pub fused_params: u64,
+    pub fused_experts: Vec<u64>,
+    pub shared_params: u64,
+}
+
+impl Layer {
+    /// E, the number of routed experts.
+    pub fn experts(&self) -> u64 {
+        let indexed = self.per_expert.len() as u64;
+        let fused = self.fused_experts.iter().copied().max().unwrap_or(0);
+        indexed.max(fused)
+    }
+
+    pub fn routed_params(&self) -> u64 {
+        self.per_expert.values().sum::<u64>() + self.fused_params
+    }
+}
+
+/// All MoE layers of a checkpoint, by layer prefix.
+#[derive(Debug, Default, Clone)]
+pub struct Experts {
+    pub layers: BTreeMap<String, Layer>,
+}
+
+impl Experts {
+    /// Records `params` (unpacked parameters) of tensor `name` with shape `shape`.
+    pub fn add(&mut self, name: &str, shape: &[u64], params: u64) {
+        let Some((prefix, slot)) = locate(name) else {
+            return;
+        };
+        let layer = self.layers.entry(prefix.to_string()).or_default();
+        match slot {
+            Slot::Expert(e) => *layer.per_expert.entry(e).or_default() += params,
+            Slot::Fused => {
+                layer.fused_params += params;
+                if let Some(&e) = shape.first() {
+                    layer.fused_experts.push(e);
+                }
+            }
+            Slot::Shared => layer.shared_params += params,
+        }
+    }
+
+    /// Layers that have routed experts (a layer seen only through a shared expert is not MoE).
+    pub fn routed_layers(&self) -> impl Iterator<Item = (&String, &Layer)> {
+        self.layers.iter().filter(|(_, l)| l.experts() > 0)
+    }
+
+    /// Parameters a token does not use when routed to `k` experts per layer, with a note for each
+    /// irregularity that makes the figure approximate.
+    pub fn inactive(&self, k: u64) -> (u64, Vec<String>) {
+        let mut inactive = 0u64;
+        let mut notes = Vec::new();
+        for (prefix, layer) in self.routed_layers() {
+            let e = layer.experts();
+            if k > e {
+                notes.push(format!("{prefix}: {e} routed experts but {k} per token"));
+                continue;
+            }
+            let routed = layer.routed_params();
+            let sizes: Vec<u64> = layer.per_expert.values().copied().collect();
+            if sizes.windows(2).any(|w| w[0] != w[1]) {
+                notes.push(format!(
+                    "{prefix}: experts differ in size; using their mean"
+                ));
+            }
+            if layer.fused_experts.windows(2).any(|w| w[0] != w[1]) {
+                notes.push(format!(
+                    "{prefix}: fused expert tensors disagree on the number of experts"
+                ));
+            }
+            // (E − k) × routed / E, exact in 128 bits.
+            inactive += ((e - k) as u128 * routed as u128 / e as u128) as u64;
+        }
+        (inactive, notes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_common_family_is_located() {
+        assert_eq!(
+            locate("model.layers.0.block_sparse_moe.experts.7.w1.weight"),
+            Some(("model.layers.0.block_sparse_moe", Slot::Expert(7)))
+        );
+        assert_eq!(
+            locate("model.layers.3.mlp.experts.255.down_proj.weight_scale_inv"),
+            Some(("model.layers.3.mlp", Slot::Expert(255)))
+        );
+        assert_eq!(
+            locate("model.layers.0.mlp.experts.gate_up_proj_blocks"),
+            Some(("model.layers.0.mlp", Slot::Fused))
+        );
+        assert_eq!(
+            locate("language_model.model.layers.1.feed_forward.experts.down_proj"),
+            Some(("language_model.model.layers.1.feed_forward", Slot::Fused))
+        );
+        assert_eq!(
+            locate("model.layers.3.mlp.shared_experts.up_proj.weight"),
+            Some(("model.layers.3.mlp", Slot::Shared))
+        );
+        assert_eq!(locate("model.layers.3.mlp.gate.weight"), None);
+    }
+
+    #[test]
+    fn inactive_parameters_are_e_minus_k_experts_per_layer() {
+        let mut x = Experts::default();
+        for e in 0..8 {
+            x.add(&format!("l.0.moe.experts.{e}.w"), &[10, 10], 100);
+            x.add(&format!("l.1.moe.experts.{e}.w"), &[10, 10], 100);
+        }
+        x.add("l.0.moe.shared_experts.w", &[10, 10], 100);
+        let (inactive, notes) = x.inactive(2);
+        assert_eq!(inactive, 2 * 6 * 100);
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn fused_experts_use_the_leading_dimension() {
+        let mut x = Experts::default();
+        x.add("l.0.mlp.experts.gate_up_proj", &[4, 3, 2], 24);
+        x.add("l.0.mlp.experts.gate_up_proj_bias", &[4, 2], 8);
+        assert_eq!(x.layers["l.0.mlp"].experts(), 4);
+        assert_eq!(x.inactive(1).0, 3 * 32 / 4);
+    }
+}
