@@ -15,17 +15,20 @@ The rules, in the order they apply to each tensor:
 7. active = total − Σ over MoE layers (E − k) × per-expert parameters (see [`super::moe`]).
 */
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::config::ModelConfig;
 use super::dtype::Dtype;
 use super::error::Error;
-use super::header::{Header, TensorInfo};
+use super::header::{Header, Tensor};
 use super::layout::Layout;
-use super::moe::Experts;
+use super::moe::{self, Experts, Slot};
 use super::quant::{self, last_component, Role, Scheme};
 use crate::units::ParamCount;
 
@@ -113,16 +116,30 @@ pub fn count(
     config: Option<&ModelConfig>,
 ) -> Result<Inspection, Error> {
     let mut warnings = Vec::new();
-    let tensors = unique_tensors(layout, headers, &mut warnings)?;
+    let (tensors, names) = unique_tensors(layout, headers, &mut warnings)?;
 
-    let mut by_dtype: BTreeMap<String, u64> = BTreeMap::new();
-    let mut unknown_dtypes: BTreeMap<&str, usize> = BTreeMap::new();
+    // A checkpoint has a handful of dtypes: tally by reference, name them once.
+    let mut tally: Vec<(&Dtype, u64, usize)> = Vec::new();
     for t in &tensors {
-        *by_dtype.entry(t.dtype.name().to_string()).or_default() += t.elements;
-        if let Dtype::Unknown(name) = &t.dtype {
-            *unknown_dtypes.entry(name).or_default() += 1;
+        match tally.iter_mut().find(|(d, _, _)| *d == t.dtype) {
+            Some((_, elements, count)) => {
+                *elements += t.elements;
+                *count += 1;
+            }
+            None => tally.push((t.dtype, t.elements, 1)),
         }
     }
+    let by_dtype: BTreeMap<String, u64> = tally
+        .iter()
+        .map(|(d, e, _)| (d.name().to_string(), *e))
+        .collect();
+    let unknown_dtypes: BTreeMap<&str, usize> = tally
+        .iter()
+        .filter_map(|(d, _, n)| match d {
+            Dtype::Unknown(name) => Some((name.as_str(), *n)),
+            _ => None,
+        })
+        .collect();
     for (name, n) in unknown_dtypes {
         warnings.push(format!(
             "unknown dtype {name} ({n} tensor(s)): elements counted from the shape, size not checked"
@@ -133,7 +150,6 @@ pub fn count(
         Some(q) => Some(Scheme::from_config(&q)),
         None => Scheme::from_names(&tensors),
     };
-    let names: HashSet<&str> = tensors.iter().map(|t| t.name.as_str()).collect();
     let num_layers = config.and_then(ModelConfig::num_hidden_layers);
     if config.is_none() {
         warnings.push(
@@ -141,27 +157,35 @@ pub fn count(
         );
     }
 
+    // Classifying a tensor only reads it (and asks which names exist), so it runs in parallel;
+    // the sums below are sequential and in file order, hence deterministic.
+    let has = |n: &str| names.contains_key(n);
+    let classified: Vec<Result<Classified, quant::UnknownBits>> = tensors
+        .par_iter()
+        .map(|t| classify(t, scheme.as_ref(), &has, num_layers))
+        .collect();
+
     let mut total = 0u64;
     let mut mtp = 0u64;
     let mut buffers = 0u64;
     let mut input_embedding = 0u64;
-    let mut heads: Vec<(&TensorInfo, u64)> = Vec::new();
+    let mut heads: Vec<(Tensor, u64)> = Vec::new();
     let mut packed_tensors = 0usize;
     let mut bookkeeping_tensors = 0usize;
     let mut bookkeeping_elements = 0u64;
     let mut inexact = Vec::new();
     let mut experts = Experts::default();
 
-    for t in &tensors {
-        let role = quant::role(t, scheme.as_ref(), &names).map_err(|_| Error::UnknownBits {
+    for (t, c) in tensors.iter().zip(classified) {
+        let c = c.map_err(|_| Error::UnknownBits {
             path: layout.dir.clone(),
-            tensor: t.name.clone(),
+            tensor: t.name.to_string(),
             method: scheme
                 .as_ref()
                 .map_or("unknown", Scheme::method)
                 .to_string(),
         })?;
-        let params = match role {
+        let params = match c.role {
             Role::Bookkeeping => {
                 bookkeeping_tensors += 1;
                 bookkeeping_elements += t.elements;
@@ -175,26 +199,25 @@ pub fn count(
                 if (num, den) != (1, 1) {
                     packed_tensors += 1;
                 }
-                let scaled = t.elements as u128 * num as u128;
-                if scaled % den as u128 != 0 {
-                    inexact.push(t.name.as_str());
+                if c.inexact {
+                    inexact.push(t.name);
                 }
-                u64::try_from(scaled / den as u128).unwrap_or(u64::MAX)
+                c.params
             }
         };
-        if is_mtp(&t.name, num_layers) {
-            mtp += params;
-            continue;
+        match c.place {
+            Place::Mtp => mtp += params,
+            Place::Head => heads.push((*t, params)),
+            Place::Body { embedding, expert } => {
+                if embedding {
+                    input_embedding += params;
+                }
+                if let Some((prefix, slot)) = expert {
+                    experts.add_located(prefix, slot, t.shape, params);
+                }
+                total += params;
+            }
         }
-        if is_output_head(&t.name) {
-            heads.push((t, params));
-            continue;
-        }
-        if is_input_embedding(&t.name) {
-            input_embedding += params;
-        }
-        experts.add(&t.name, &t.shape, params);
-        total += params;
     }
     if let Some(first) = inexact.first() {
         warnings.push(format!(
@@ -226,6 +249,7 @@ pub fn count(
         );
     }
 
+    let experts = experts.finish();
     let moe = moe_summary(&experts, config, total, &mut warnings);
     let active = match &moe {
         None => Some(total),
@@ -245,7 +269,7 @@ pub fn count(
             path: h.path.clone(),
             bytes: h.file_len,
             header_bytes: h.header_len,
-            tensors: h.tensors.len(),
+            tensors: h.len(),
         })
         .collect();
     Ok(Inspection {
@@ -267,6 +291,64 @@ pub fn count(
         moe: moe.map(|(m, _)| m),
         tied_embeddings: tied,
         warnings,
+    })
+}
+
+/// Where a parameter tensor counts.
+enum Place<'t> {
+    /// A multi-token-prediction layer: reported apart.
+    Mtp,
+    /// The output head: counted unless tied to the input embedding.
+    Head,
+    /// The model proper; `expert` locates routed and shared expert tensors.
+    Body {
+        embedding: bool,
+        expert: Option<(&'t str, Slot)>,
+    },
+}
+
+/// One tensor's role and place, computed independently of every other tensor.
+struct Classified<'t> {
+    role: Role,
+    /// Un-packed parameters (0 for bookkeeping and buffers).
+    params: u64,
+    /// The packing factor did not divide the stored elements evenly.
+    inexact: bool,
+    place: Place<'t>,
+}
+
+fn classify<'t>(
+    t: &Tensor<'t>,
+    scheme: Option<&Scheme>,
+    has: &dyn Fn(&str) -> bool,
+    num_layers: Option<u64>,
+) -> Result<Classified<'t>, quant::UnknownBits> {
+    let role = quant::role(t, scheme, has)?;
+    let (params, inexact) = match role {
+        Role::Parameter { num, den } => {
+            let scaled = t.elements as u128 * num as u128;
+            (
+                u64::try_from(scaled / den as u128).unwrap_or(u64::MAX),
+                scaled % den as u128 != 0,
+            )
+        }
+        Role::Bookkeeping | Role::Buffer => (0, false),
+    };
+    let place = if is_mtp(t.name, num_layers) {
+        Place::Mtp
+    } else if is_output_head(t.name) {
+        Place::Head
+    } else {
+        Place::Body {
+            embedding: is_input_embedding(t.name),
+            expert: moe::locate(t.name),
+        }
+    };
+    Ok(Classified {
+        role,
+        params,
+        inexact,
+        place,
     })
 }
 
@@ -320,25 +402,31 @@ fn moe_summary(
     Some((moe, inactive))
 }
 
+/// Every tensor name → (its file, its position in the de-duplicated list).
+type Names<'h> = FxHashMap<&'h str, (usize, usize)>;
+
 /// Each tensor once, reconciled with the shard index: a tensor in two files is counted once; an
 /// index entry found in another shard than it says is a warning; an index entry found nowhere
-/// makes the count uncertain and is an error.
+/// makes the count uncertain and is an error. Also returns every name, for sibling look-ups.
 fn unique_tensors<'h>(
     layout: &Layout,
     headers: &'h [Header],
     warnings: &mut Vec<String>,
-) -> Result<Vec<&'h TensorInfo>, Error> {
-    let capacity = headers.iter().map(|h| h.tensors.len()).sum();
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(capacity);
+) -> Result<(Vec<Tensor<'h>>, Names<'h>), Error> {
+    let capacity = headers.iter().map(Header::len).sum();
+    // Name → (file, position in `tensors`).
+    let mut seen: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
+    seen.reserve(capacity);
     let mut tensors = Vec::with_capacity(capacity);
     let mut duplicates: Vec<&str> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
-        for t in &h.tensors {
-            if seen.contains_key(t.name.as_str()) {
-                duplicates.push(&t.name);
-            } else {
-                seen.insert(&t.name, i);
-                tensors.push(t);
+        for t in h.tensors() {
+            match seen.entry(t.name) {
+                Entry::Occupied(_) => duplicates.push(t.name),
+                Entry::Vacant(v) => {
+                    v.insert((i, tensors.len()));
+                    tensors.push(t);
+                }
             }
         }
     }
@@ -350,29 +438,21 @@ fn unique_tensors<'h>(
     }
 
     let Some(index) = &layout.index else {
-        return Ok(tensors);
+        return Ok((tensors, seen));
     };
-    let file_name = |i: usize| {
-        headers[i]
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let mut missing: Vec<(&str, &str)> = Vec::new();
+    // `layout.files` lists the index's shards in order, so a file's position is its shard's.
+    let mut missing: Vec<(&str, usize)> = Vec::new();
     let mut moved: Vec<&str> = Vec::new();
-    for (name, shard) in &index.weight_map {
-        match seen.get(name.as_str()) {
+    let mut listed = vec![false; tensors.len()];
+    for (name, shard) in index.entries() {
+        match seen.get(name) {
             None => missing.push((name, shard)),
-            Some(&i)
-                if Some(file_name(i).as_str())
-                    != std::path::Path::new(shard)
-                        .file_name()
-                        .and_then(|n| n.to_str()) =>
-            {
-                moved.push(name)
+            Some(&(file, position)) => {
+                listed[position] = true;
+                if file != shard {
+                    moved.push(name);
+                }
             }
-            Some(_) => {}
         }
     }
     if let Some(&(example, shard)) = missing.first() {
@@ -380,7 +460,7 @@ fn unique_tensors<'h>(
             path: index.path.clone(),
             count: missing.len(),
             example: example.to_string(),
-            shard: shard.to_string(),
+            shard: index.shards[shard].clone(),
         });
     }
     if let Some(first) = moved.first() {
@@ -391,8 +471,9 @@ fn unique_tensors<'h>(
     }
     let unlisted: Vec<&str> = tensors
         .iter()
-        .map(|t| t.name.as_str())
-        .filter(|n| !index.weight_map.contains_key(*n))
+        .zip(&listed)
+        .filter(|(_, listed)| !**listed)
+        .map(|(t, _)| t.name)
         .collect();
     if let Some(first) = unlisted.first() {
         warnings.push(format!(
@@ -400,35 +481,41 @@ fn unique_tensors<'h>(
             unlisted.len()
         ));
     }
-    Ok(tensors)
+    Ok((tensors, seen))
 }
 
 /// Multi-token-prediction modules: DeepSeek/GLM put them after the last layer
-/// (`model.layers.{i}`, i ≥ `num_hidden_layers`); Qwen3-Next and MiMo name them `mtp`.
+/// (`model.layers.{i}`, i ≥ `num_hidden_layers`, outside any vision/audio/encoder tower);
+/// Qwen3-Next and MiMo name them `mtp` / `mtp_layers`. One walk over the name's components.
 fn is_mtp(name: &str, num_layers: Option<u64>) -> bool {
     let mut parts = name.split('.');
-    let mut prefix_ok = true;
+    let mut in_tower = false;
     while let Some(part) = parts.next() {
-        if part == "mtp" || part == "mtp_layers" {
-            return true;
-        }
-        if part.contains("vision")
-            || part.contains("visual")
-            || part.contains("audio")
-            || part.contains("encoder")
-        {
-            prefix_ok = false;
-        }
-        if part == "layers" {
-            if let (Some(n), Some(Ok(i)), true) =
-                (num_layers, parts.next().map(str::parse::<u64>), prefix_ok)
-            {
-                return i >= n;
+        match part {
+            "mtp" | "mtp_layers" => return true,
+            "layers" => {
+                // The first `layers.{i}` decides, unless an `mtp` component follows.
+                let past_last = match (num_layers, in_tower, parts.next().map(str::parse::<u64>)) {
+                    (Some(n), false, Some(Ok(i))) => i >= n,
+                    _ => false,
+                };
+                return past_last || parts.any(|p| p == "mtp" || p == "mtp_layers");
             }
-            return false;
+            _ => in_tower = in_tower || is_tower(part),
         }
     }
     false
+}
+
+/// A component naming a non-language tower, whose layers are numbered on their own.
+fn is_tower(component: &str) -> bool {
+    // Plain byte windows: components are a few bytes long, shorter than a searcher's set-up.
+    ["vision", "visual", "audio", "encoder"].iter().any(|t| {
+        component
+            .as_bytes()
+            .windows(t.len())
+            .any(|w| w == t.as_bytes())
+    })
 }
 
 /// The output projection to the vocabulary.
@@ -469,6 +556,9 @@ mod tests {
         assert!(is_mtp("mtp.layers.0.mlp.gate.weight", None));
         assert!(is_mtp("model.mtp_layers.0.x", None));
         assert!(!is_mtp("vision_model.model.layers.50.w", Some(48)));
+        assert!(is_mtp("layers.3.w", Some(2)));
+        assert!(!is_mtp("model.layers.x.w", Some(2)));
+        assert!(!is_mtp("model.layers_mtp.w", Some(2)));
     }
 
     #[test]

@@ -12,6 +12,7 @@ We do not use the `safetensors` crate's own reader because it rejects dtype name
 do not name the file.
 */
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -25,17 +26,30 @@ use super::error::Error;
 /// The largest header we will read, the same cap as the reference implementation (100 MB).
 pub const MAX_HEADER_BYTES: u64 = 100_000_000;
 
-/// One tensor as its header describes it.
+/// One tensor as its header describes it. Its name and shape live in the [`Header`]'s arenas (a
+/// large checkpoint has ~100,000 tensors: two allocations each would dominate the run time);
+/// [`Header::tensors`] gives [`Tensor`] views of them.
 #[derive(Debug, Clone)]
 pub struct TensorInfo {
-    pub name: String,
+    /// Byte range of the name in `Header::text`.
+    name: (u32, u32),
+    /// Range of the dimensions in `Header::dims`.
+    shape: (u32, u32),
     pub dtype: Dtype,
-    pub shape: Vec<u64>,
     /// Product of the shape (1 for a scalar), checked for overflow.
     pub elements: u64,
     /// Byte range within the data section.
     pub start: u64,
     pub end: u64,
+}
+
+/// A view of one tensor of a [`Header`].
+#[derive(Debug, Clone, Copy)]
+pub struct Tensor<'h> {
+    pub name: &'h str,
+    pub dtype: &'h Dtype,
+    pub shape: &'h [u64],
+    pub elements: u64,
 }
 
 /// One file's validated header.
@@ -46,7 +60,36 @@ pub struct Header {
     pub file_len: u64,
     /// N, the length of the JSON header.
     pub header_len: u64,
-    pub tensors: Vec<TensorInfo>,
+    /// The header's JSON, followed by the unescaped form of any name the JSON escapes.
+    text: String,
+    /// Every tensor's dimensions, back to back.
+    dims: Vec<u64>,
+    /// In offset order.
+    infos: Vec<TensorInfo>,
+}
+
+impl Header {
+    /// The tensors, in offset order.
+    pub fn tensors(&self) -> impl ExactSizeIterator<Item = Tensor<'_>> + '_ {
+        self.infos.iter().map(|i| Tensor {
+            name: self.name(i),
+            dtype: &i.dtype,
+            shape: &self.dims[i.shape.0 as usize..i.shape.1 as usize],
+            elements: i.elements,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.infos.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.infos.is_empty()
+    }
+
+    fn name(&self, i: &TensorInfo) -> &str {
+        &self.text[i.name.0 as usize..i.name.1 as usize]
+    }
 }
 
 /// Reads and validates the header of the safetensors file at `path`.
@@ -75,7 +118,7 @@ pub fn read(path: &Path) -> Result<Header, Error> {
     // Bounded: `declared` is at most MAX_HEADER_BYTES and fits in the file.
     let mut json = vec![0u8; declared as usize];
     file.read_exact(&mut json).map_err(io)?;
-    parse(path, &json, file_len)
+    parse(path, json, file_len)
 }
 
 fn check_header_len(path: &Path, declared: u64, file_len: u64) -> Result<(), Error> {
@@ -99,21 +142,17 @@ fn check_header_len(path: &Path, declared: u64, file_len: u64) -> Result<(), Err
 
 /// Parses and validates header JSON `json` of a file of `file_len` bytes (the 8-byte length prefix
 /// included). Separate from [`read`] so that it can be tested and fuzzed on bytes.
-pub fn parse(path: &Path, json: &[u8], file_len: u64) -> Result<Header, Error> {
+pub fn parse(path: &Path, json: Vec<u8>, file_len: u64) -> Result<Header, Error> {
     let header_len = json.len() as u64;
-    let text = std::str::from_utf8(json).map_err(|e| Error::HeaderUtf8 {
+    let mut text = String::from_utf8(json).map_err(|e| Error::HeaderUtf8 {
         path: path.to_path_buf(),
-        at: e.valid_up_to(),
+        at: e.utf8_error().valid_up_to(),
     })?;
     if !text.trim_start().starts_with('{') {
         return Err(Error::HeaderNotObject {
             path: path.to_path_buf(),
         });
     }
-    let raw: RawHeader = serde_json::from_str(text).map_err(|e| Error::HeaderJson {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
     let data_len = file_len
         .checked_sub(8)
         .and_then(|n| n.checked_sub(header_len))
@@ -122,49 +161,172 @@ pub fn parse(path: &Path, json: &[u8], file_len: u64) -> Result<Header, Error> {
             declared: header_len,
             file_len,
         })?;
-
-    let mut seen = std::collections::HashSet::with_capacity(raw.0.len());
-    for (name, _) in &raw.0 {
-        if !seen.insert(name.as_str()) {
-            return Err(Error::DuplicateTensor {
-                path: path.to_path_buf(),
-                tensor: name.clone(),
-            });
+    let mut arenas = Arenas {
+        path,
+        base: text.as_ptr() as usize,
+        text_len: text.len(),
+        data_len,
+        escaped: String::new(),
+        dims: Vec::new(),
+        infos: Vec::new(),
+    };
+    // The scanner reads canonical headers several times faster, streaming entries into the
+    // arenas; anything else, including every malformed header, goes through serde_json, which
+    // decides validity and words the error. A validation error is the same on either path.
+    let mut failure = None;
+    let scanned = super::scan::header(&text, |e| {
+        match arenas.take(e.name, e.dtype, e.shape, e.offsets) {
+            Ok(()) => Some(()),
+            Err(err) => {
+                failure = Some(err);
+                None
+            }
+        }
+    });
+    if let Some(err) = failure {
+        return Err(err);
+    }
+    if scanned.is_none() {
+        arenas.clear();
+        let raw: RawHeader = serde_json::from_str(&text).map_err(|e| Error::HeaderJson {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        for (name, t) in &raw.0 {
+            arenas.take(name, &t.dtype, &t.shape, t.data_offsets)?;
         }
     }
-    drop(seen);
-    let mut tensors = Vec::with_capacity(raw.0.len());
-    for (name, t) in raw.0 {
-        tensors.push(validate_tensor(path, name, t, data_len)?);
-    }
-    check_layout(path, &mut tensors, data_len)?;
-    Ok(Header {
+    let Arenas {
+        escaped,
+        dims,
+        infos,
+        ..
+    } = arenas;
+    check_duplicates(path, &text, &escaped, &infos)?;
+    text.push_str(&escaped);
+    let header = Header {
         path: path.to_path_buf(),
         file_len,
         header_len,
-        tensors,
-    })
+        text,
+        dims,
+        infos,
+    };
+    check_layout(header, data_len)
 }
 
+/// Where a header's tensors are collected: names as ranges of the header text (or of `escaped`,
+/// for names the JSON escapes, which follow the text), shapes back to back in `dims`.
+struct Arenas<'p> {
+    path: &'p Path,
+    /// Address and length of the header text that borrowed names point into.
+    base: usize,
+    text_len: usize,
+    data_len: u64,
+    escaped: String,
+    dims: Vec<u64>,
+    infos: Vec<TensorInfo>,
+}
+
+impl Arenas<'_> {
+    /// Validates one tensor and records it.
+    fn take(
+        &mut self,
+        name: &str,
+        dtype: &str,
+        shape: &[u64],
+        offsets: (u64, u64),
+    ) -> Result<(), Error> {
+        // A name inside the header text is recorded where it is; any other (unescaped by
+        // serde_json) is copied into `escaped`.
+        let address = name.as_ptr() as usize;
+        let (start, end) =
+            if address >= self.base && address + name.len() <= self.base + self.text_len {
+                let at = address - self.base;
+                (at, at + name.len())
+            } else {
+                let at = self.text_len + self.escaped.len();
+                self.escaped.push_str(name);
+                (at, at + name.len())
+            };
+        let shape_range = span(self.dims.len(), self.dims.len() + shape.len());
+        let info = validate_tensor(
+            self.path,
+            name,
+            span(start, end),
+            dtype,
+            shape,
+            offsets,
+            shape_range,
+            self.data_len,
+        )?;
+        self.dims.extend_from_slice(shape);
+        self.infos.push(info);
+        Ok(())
+    }
+
+    fn clear(&mut self) {
+        self.escaped.clear();
+        self.dims.clear();
+        self.infos.clear();
+    }
+}
+
+/// A name twice in one header is an error (a JSON object's keys are unique; a map would keep
+/// one silently).
+fn check_duplicates(
+    path: &Path,
+    text: &str,
+    escaped: &str,
+    infos: &[TensorInfo],
+) -> Result<(), Error> {
+    let mut seen = rustc_hash::FxHashSet::default();
+    seen.reserve(infos.len());
+    for i in infos {
+        let (start, end) = (i.name.0 as usize, i.name.1 as usize);
+        let name = if start >= text.len() {
+            &escaped[start - text.len()..end - text.len()]
+        } else {
+            &text[start..end]
+        };
+        if !seen.insert(name) {
+            return Err(Error::DuplicateTensor {
+                path: path.to_path_buf(),
+                tensor: name.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A range as stored in [`TensorInfo`]; headers are capped far below 4 GiB.
+fn span(start: usize, end: usize) -> (u32, u32) {
+    (start as u32, end as u32)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn validate_tensor(
     path: &Path,
-    name: String,
-    t: RawTensor,
+    name: &str,
+    name_range: (u32, u32),
+    dtype: &str,
+    shape: &[u64],
+    (start, end): (u64, u64),
+    shape_range: (u32, u32),
     data_len: u64,
 ) -> Result<TensorInfo, Error> {
-    let dtype = Dtype::parse(&t.dtype);
-    let (start, end) = t.data_offsets;
-    let Some(elements) = t.shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d)) else {
+    let dtype = Dtype::parse(dtype);
+    let Some(elements) = shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d)) else {
         return Err(Error::ShapeOverflow {
             path: path.to_path_buf(),
-            tensor: name,
-            shape: t.shape,
+            tensor: name.to_string(),
+            shape: shape.to_vec(),
         });
     };
     if end < start {
         return Err(Error::ReversedOffsets {
             path: path.to_path_buf(),
-            tensor: name,
+            tensor: name.to_string(),
             start,
             end,
         });
@@ -172,7 +334,7 @@ fn validate_tensor(
     if end > data_len {
         return Err(Error::OffsetsOutOfRange {
             path: path.to_path_buf(),
-            tensor: name,
+            tensor: name.to_string(),
             end,
             data_len,
         });
@@ -190,44 +352,48 @@ fn validate_tensor(
             };
             return Err(Error::SizeMismatch {
                 path: path.to_path_buf(),
-                tensor: name,
-                layout: format!("{} × {:?}", dtype.name(), t.shape),
+                tensor: name.to_string(),
+                layout: format!("{} × {:?}", dtype.name(), shape),
                 expected,
                 actual,
             });
         }
     }
     Ok(TensorInfo {
-        name,
+        name: name_range,
+        shape: shape_range,
         dtype,
-        shape: t.shape,
         elements,
         start,
         end,
     })
 }
 
-/// Offsets must tile the data section exactly: no overlap, no gap, ending at its end. Sorts
-/// `tensors` by offset (a stable order for everything downstream).
-fn check_layout(path: &Path, tensors: &mut [TensorInfo], data_len: u64) -> Result<(), Error> {
-    tensors.sort_unstable_by(|a, b| (a.start, a.end, &a.name).cmp(&(b.start, b.end, &b.name)));
+/// Offsets must tile the data section exactly: no overlap, no gap, ending at its end. Sorts the
+/// tensors by offset (a stable order for everything downstream).
+fn check_layout(mut header: Header, data_len: u64) -> Result<Header, Error> {
+    let mut infos = std::mem::take(&mut header.infos);
+    infos.sort_unstable_by(|a, b| {
+        (a.start, a.end, header.name(a)).cmp(&(b.start, b.end, header.name(b)))
+    });
+    let path = || header.path.clone();
     let mut pos = 0u64;
     let mut previous: Option<&TensorInfo> = None;
-    for t in tensors.iter() {
+    for t in &infos {
         if t.start < pos {
             let prev = previous.expect("pos > 0 implies a previous tensor");
             return Err(Error::OverlappingOffsets {
-                path: path.to_path_buf(),
-                tensor: t.name.clone(),
+                path: path(),
+                tensor: header.name(t).to_string(),
                 start: t.start,
-                previous: prev.name.clone(),
+                previous: header.name(prev).to_string(),
                 previous_end: prev.end,
             });
         }
         if t.start > pos {
             return Err(Error::GappedOffsets {
-                path: path.to_path_buf(),
-                tensor: t.name.clone(),
+                path: path(),
+                tensor: header.name(t).to_string(),
                 start: t.start,
                 expected: pos,
             });
@@ -237,39 +403,45 @@ fn check_layout(path: &Path, tensors: &mut [TensorInfo], data_len: u64) -> Resul
     }
     if pos != data_len {
         return Err(Error::DataLengthMismatch {
-            path: path.to_path_buf(),
+            path: path(),
             tensors_end: pos,
             data_len,
         });
     }
-    Ok(())
+    header.infos = infos;
+    Ok(header)
 }
 
 /// The JSON header: tensors in file order, `__metadata__` skipped (we count, we do not interpret
 /// it). Duplicate names are rejected by the caller's layout check, not silently overwritten as a
 /// map would.
-struct RawHeader(Vec<(String, RawTensor)>);
+struct RawHeader<'a>(Vec<(Cow<'a, str>, RawTensor<'a>)>);
 
 #[derive(Deserialize)]
-struct RawTensor {
-    dtype: String,
+struct RawTensor<'a> {
+    #[serde(borrow)]
+    dtype: Cow<'a, str>,
     shape: Vec<u64>,
     data_offsets: (u64, u64),
 }
 
-impl<'de> Deserialize<'de> for RawHeader {
+/// A map key borrowed from the header text when it has no escapes (nearly always).
+#[derive(Deserialize)]
+struct Key<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for RawHeader<'de> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct HeaderVisitor;
         impl<'de> Visitor<'de> for HeaderVisitor {
-            type Value = RawHeader;
+            type Value = RawHeader<'de>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("an object of tensor entries")
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawHeader, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawHeader<'de>, A::Error> {
                 let mut tensors = Vec::with_capacity(map.size_hint().unwrap_or(0));
-                while let Some(key) = map.next_key::<String>()? {
+                while let Some(Key(key)) = map.next_key::<Key>()? {
                     if key == "__metadata__" {
                         map.next_value::<IgnoredAny>()?;
                         continue;
@@ -293,7 +465,7 @@ mod tests {
     fn parse_str(json: &str, data_len: u64) -> Result<Header, Error> {
         parse(
             Path::new("x.safetensors"),
-            json.as_bytes(),
+            json.as_bytes().to_vec(),
             8 + json.len() as u64 + data_len,
         )
     }
@@ -307,9 +479,9 @@ mod tests {
             12,
         )
         .unwrap();
-        let names: Vec<_> = h.tensors.iter().map(|t| t.name.as_str()).collect();
+        let names: Vec<_> = h.tensors().map(|t| t.name).collect();
         assert_eq!(names, ["a", "b"]);
-        assert_eq!(h.tensors[1].elements, 2);
+        assert_eq!(h.tensors().nth(1).unwrap().elements, 2);
     }
 
     #[test]
@@ -319,7 +491,7 @@ mod tests {
             4,
         )
         .unwrap();
-        assert_eq!(h.tensors[0].elements, 1);
+        assert_eq!(h.tensors().next().unwrap().elements, 1);
     }
 
     #[test]
@@ -419,13 +591,27 @@ mod tests {
     }
 
     #[test]
+    fn escaped_names_are_unescaped() {
+        let h = parse_str(
+            r#"{"a\u002eb":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"c":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+            8,
+        )
+        .unwrap();
+        let names: Vec<_> = h.tensors().map(|t| t.name).collect();
+        assert_eq!(names, ["a.b", "c"]);
+    }
+
+    #[test]
     fn unknown_dtypes_are_accepted_without_a_size_check() {
         let h = parse_str(
             r#"{"a":{"dtype":"UE8","shape":[3],"data_offsets":[0,5]}}"#,
             5,
         )
         .unwrap();
-        assert_eq!(h.tensors[0].dtype, Dtype::Unknown("UE8".into()));
+        assert_eq!(
+            h.tensors().next().unwrap().dtype,
+            &Dtype::Unknown("UE8".into())
+        );
     }
 
     #[test]
@@ -455,7 +641,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("tensor a"), "{e}");
-        let e = parse(Path::new("x"), b"{\"\xff\":1}", 20).unwrap_err();
+        let e = parse(Path::new("x"), b"{\"\xff\":1}".to_vec(), 20).unwrap_err();
         assert!(matches!(e, Error::HeaderUtf8 { at: 2, .. }), "{e}");
     }
 
@@ -483,9 +669,8 @@ mod tests {
         let h = read(&path).unwrap();
         assert_eq!(h.file_len, bytes.len() as u64);
         let mut got: Vec<(String, String, Vec<u64>)> = h
-            .tensors
-            .iter()
-            .map(|t| (t.name.clone(), t.dtype.to_string(), t.shape.clone()))
+            .tensors()
+            .map(|t| (t.name.to_string(), t.dtype.to_string(), t.shape.to_vec()))
             .collect();
         got.sort();
         assert_eq!(

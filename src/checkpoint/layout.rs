@@ -8,9 +8,10 @@ Which files make up a checkpoint. PATH may be one `.safetensors` file, a shard i
 The index maps each tensor to its shard; every shard it names must exist inside the directory.
 */
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::path::{Component, Path, PathBuf};
 
+use serde::de::{self, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::error::Error;
@@ -30,19 +31,85 @@ pub struct Layout {
 #[derive(Debug, Clone)]
 pub struct Index {
     pub path: PathBuf,
-    /// Tensor name → shard file name (relative to the index's directory).
-    pub weight_map: BTreeMap<String, String>,
+    /// Shard file names as the index writes them, in the order of [`Layout::files`].
+    pub shards: Vec<String>,
+    /// Every tensor name of the `weight_map`, back to back (one allocation, not 90,000).
+    names: String,
+    /// Each `weight_map` entry: the range of its name in `names`, and its shard's position.
+    entries: Vec<(u32, u32, usize)>,
+}
+
+impl Index {
+    /// The `weight_map` entries in file order: tensor name and position of its shard.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
+        self.entries
+            .iter()
+            .map(|&(start, end, shard)| (&self.names[start as usize..end as usize], shard))
+    }
 }
 
 #[derive(Deserialize)]
-struct RawIndex {
-    weight_map: BTreeMap<String, String>,
+struct RawIndex<'a> {
+    #[serde(borrow)]
+    weight_map: Pairs<'a>,
+}
+
+/// A JSON object of strings read as a list of pairs, borrowing from the text where it can: an
+/// index of 90,000 tensors is parsed without building a map of owned strings.
+struct Pairs<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+#[derive(Deserialize)]
+struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Pairs<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PairsVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for PairsVisitor<'a> {
+            type Value = Pairs<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object mapping tensor names to shard files")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<'a>, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(Str(k)) = map.next_key::<Str>()? {
+                    let Str(v) = map.next_value::<Str>()?;
+                    pairs.push((k, v));
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(PairsVisitor(std::marker::PhantomData))
+    }
 }
 
 const INDEX_SUFFIX: &str = ".safetensors.index.json";
 
-/// Resolves PATH to the files of one checkpoint.
+/// What PATH names, before any file is read.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Weight files without an index.
+    Files(Vec<PathBuf>),
+    /// A shard index.
+    Index(PathBuf),
+}
+
+/// Resolves PATH to the files of one checkpoint, reading the shard index if there is one.
 pub fn resolve(path: &Path) -> Result<Layout, Error> {
+    let (dir, source) = locate(path)?;
+    match source {
+        Source::Files(files) => Ok(Layout {
+            dir,
+            files,
+            index: None,
+        }),
+        Source::Index(index) => read_index(&index, dir),
+    }
+}
+
+/// Finds the checkpoint's directory and what to read in it, without reading any file.
+pub fn locate(path: &Path) -> Result<(PathBuf, Source), Error> {
     let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => Error::NotFound {
             path: path.to_path_buf(),
@@ -55,36 +122,12 @@ pub fn resolve(path: &Path) -> Result<Layout, Error> {
     if meta.is_file() {
         let dir = parent_dir(path);
         if file_name(path).ends_with(INDEX_SUFFIX) {
-            return from_index(path, dir);
+            return Ok((dir, Source::Index(path.to_path_buf())));
         }
-        return Ok(Layout {
-            dir,
-            files: vec![path.to_path_buf()],
-            index: None,
-        });
+        return Ok((dir, Source::Files(vec![path.to_path_buf()])));
     }
 
-    let mut indexes = Vec::new();
-    let mut weights = Vec::new();
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(INDEX_SUFFIX) {
-            indexes.push(name);
-        } else if name.ends_with(".safetensors") {
-            weights.push(name);
-        }
-    }
-    indexes.sort();
-    weights.sort();
-
+    let (mut indexes, weights) = list(path)?;
     let dir = path.to_path_buf();
     let chosen_index = if indexes.iter().any(|n| n == "model.safetensors.index.json") {
         Some("model.safetensors.index.json".to_string())
@@ -99,41 +142,109 @@ pub fn resolve(path: &Path) -> Result<Layout, Error> {
         None
     };
     if let Some(index) = chosen_index {
-        return from_index(&dir.join(index), dir);
+        let index = dir.join(index);
+        return Ok((dir, Source::Index(index)));
     }
     for preferred in ["model.safetensors", "diffusion_pytorch_model.safetensors"] {
         if weights.iter().any(|n| n == preferred) {
-            return Ok(Layout {
-                files: vec![dir.join(preferred)],
-                dir,
-                index: None,
-            });
+            let files = vec![dir.join(preferred)];
+            return Ok((dir, Source::Files(files)));
         }
     }
     if weights.is_empty() {
         return Err(Error::NoSafetensors { path: dir });
     }
-    Ok(Layout {
-        files: weights.iter().map(|n| dir.join(n)).collect(),
-        dir,
-        index: None,
-    })
+    let files = weights.iter().map(|n| dir.join(n)).collect();
+    Ok((dir, Source::Files(files)))
 }
 
+/// The files an index most likely names: `*.safetensors` beside it that share its prefix
+/// (`model-00001-of-00163.safetensors` for `model.safetensors.index.json`). Reading these while
+/// the index is parsed is only a head start; the index decides.
+pub fn shard_candidates(index: &Path, dir: &Path) -> Vec<PathBuf> {
+    let name = file_name(index);
+    let prefix = name.strip_suffix(INDEX_SUFFIX).unwrap_or(&name);
+    let Ok((_, weights)) = list(dir) else {
+        return Vec::new();
+    };
+    weights
+        .iter()
+        .filter(|w| w.starts_with(prefix))
+        .map(|w| dir.join(w))
+        .collect()
+}
+
+/// Index and weight file names in `dir`, each sorted.
+fn list(dir: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut indexes = Vec::new();
+    let mut weights = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let name = entry
+            .map_err(io)?
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(INDEX_SUFFIX) {
+            indexes.push(name);
+        } else if name.ends_with(".safetensors") {
+            weights.push(name);
+        }
+    }
+    indexes.sort();
+    weights.sort();
+    Ok((indexes, weights))
+}
+
+/// Reads a shard index and checks that every shard it names exists inside `dir`.
+pub fn read_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
+    from_index(index_path, dir)
+}
+
+/// The largest shard index we read (DeepSeek-V3's, with 92,000 tensors, is 8 MB).
+pub const MAX_INDEX_BYTES: u64 = 1 << 30;
+
 fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
-    let text = std::fs::read(index_path).map_err(|source| Error::Io {
+    let io = |source| Error::Io {
         path: index_path.to_path_buf(),
         source,
-    })?;
-    let raw: RawIndex = serde_json::from_slice(&text).map_err(|e| Error::IndexJson {
+    };
+    let len = std::fs::metadata(index_path).map_err(io)?.len();
+    if len > MAX_INDEX_BYTES {
+        return Err(Error::IndexJson {
+            path: index_path.to_path_buf(),
+            message: format!("{len} bytes is over the {MAX_INDEX_BYTES}-byte limit"),
+        });
+    }
+    let text = std::fs::read(index_path).map_err(io)?;
+    let json_error = |e: serde_json::Error| Error::IndexJson {
         path: index_path.to_path_buf(),
         message: e.to_string(),
-    })?;
-    let mut shards: Vec<&String> = raw.weight_map.values().collect();
-    shards.sort();
+    };
+    // As for headers: the scanner's fast path for canonical indexes, serde_json for the rest.
+    let scanned = std::str::from_utf8(&text)
+        .ok()
+        .and_then(super::scan::weight_map);
+    let pairs: Vec<(Cow<str>, Cow<str>)> = match scanned {
+        Some(pairs) => pairs
+            .into_iter()
+            .map(|(k, v)| (Cow::Borrowed(k), Cow::Borrowed(v)))
+            .collect(),
+        None => {
+            serde_json::from_slice::<RawIndex>(&text)
+                .map_err(json_error)?
+                .weight_map
+                .0
+        }
+    };
+    let mut shards: Vec<&str> = pairs.iter().map(|(_, shard)| shard.as_ref()).collect();
+    shards.sort_unstable();
     shards.dedup();
     let mut files = Vec::with_capacity(shards.len());
-    for shard in shards {
+    for &shard in &shards {
         let relative = Path::new(shard);
         let escapes = relative
             .components()
@@ -141,24 +252,46 @@ fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
         if escapes {
             return Err(Error::ShardOutsideDirectory {
                 path: index_path.to_path_buf(),
-                shard: shard.clone(),
+                shard: shard.to_string(),
             });
         }
         let file = dir.join(relative);
         if !file.is_file() {
             return Err(Error::MissingShard {
                 path: index_path.to_path_buf(),
-                shard: shard.clone(),
+                shard: shard.to_string(),
             });
         }
         files.push(file);
     }
+    // Consecutive entries nearly always share a shard: remember the last one.
+    let mut last: Option<(&str, usize)> = None;
+    let mut names = String::with_capacity(pairs.iter().map(|(n, _)| n.len()).sum());
+    let entries = pairs
+        .iter()
+        .map(|(name, shard)| {
+            let position = match last {
+                Some((s, i)) if s == shard.as_ref() => i,
+                _ => shards
+                    .binary_search(&shard.as_ref())
+                    .expect("every shard was collected"),
+            };
+            last = Some((shard.as_ref(), position));
+            let start = names.len();
+            names.push_str(name);
+            // An index is read whole into memory; it is far below 4 GiB.
+            (start as u32, names.len() as u32, position)
+        })
+        .collect();
+    let shards = shards.into_iter().map(str::to_string).collect();
     Ok(Layout {
         dir,
         files,
         index: Some(Index {
             path: index_path.to_path_buf(),
-            weight_map: raw.weight_map,
+            shards,
+            names,
+            entries,
         }),
     })
 }

@@ -7,10 +7,12 @@ safetensors headers alone — never a byte of tensor data.
 - [`config`]: the facts a count needs from `config.json`;
 - [`quant`]: quantization schemes, packing factors and bookkeeping tensors;
 - [`moe`]: mixture-of-experts structure and active parameters;
+- `scan`: a fast path for the canonical JSON of headers and indexes;
 - [`count`]: the count itself, producing an [`Inspection`].
 */
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -22,6 +24,7 @@ pub mod header;
 pub mod layout;
 pub mod moe;
 pub mod quant;
+mod scan;
 
 pub use count::{Inspection, Moe, Parameters, Quantization};
 pub use error::Error;
@@ -29,21 +32,60 @@ pub use error::Error;
 /// Inspects the checkpoint at `path` (a `.safetensors` file, a shard index, or a directory).
 /// `config` overrides the `config.json` found beside the weights.
 pub fn inspect(path: &Path, config: Option<&Path>) -> Result<Inspection, Error> {
-    let layout = layout::resolve(path)?;
+    let (dir, source) = layout::locate(path)?;
     let config = match config {
         Some(p) => Some(config::ModelConfig::load(p)?),
         None => {
-            let beside = layout.dir.join("config.json");
+            let beside = dir.join("config.json");
             beside
                 .is_file()
                 .then(|| config::ModelConfig::load(&beside))
                 .transpose()?
         }
     };
-    // Headers are independent: read them in parallel, then report the first failure in file
-    // order so that the message does not depend on scheduling.
-    let headers: Vec<Result<header::Header, Error>> =
-        layout.files.par_iter().map(|f| header::read(f)).collect();
-    let headers = headers.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let (layout, headers) = match source {
+        layout::Source::Files(files) => {
+            let headers = read_headers(&files)?;
+            let layout = layout::Layout {
+                dir,
+                files,
+                index: None,
+            };
+            (layout, headers)
+        }
+        layout::Source::Index(index) => {
+            // Parsing a large index takes as long as reading every shard's header, so the likely
+            // shards are read at the same time; the index then decides which headers count.
+            let candidates = layout::shard_candidates(&index, &dir);
+            let (layout, early) = rayon::join(
+                || layout::read_index(&index, dir.clone()),
+                || {
+                    candidates
+                        .par_iter()
+                        .map(|f| header::read(f))
+                        .collect::<Vec<_>>()
+                },
+            );
+            let layout = layout?;
+            let mut early: HashMap<PathBuf, Result<header::Header, Error>> =
+                candidates.into_iter().zip(early).collect();
+            let mut headers = Vec::with_capacity(layout.files.len());
+            for file in &layout.files {
+                headers.push(match early.remove(file) {
+                    Some(read) => read?,
+                    None => header::read(file)?,
+                });
+            }
+            (layout, headers)
+        }
+    };
     count::count(path.to_path_buf(), &layout, &headers, config.as_ref())
+}
+
+/// Reads the headers of `files` in parallel and reports the first failure in file order, so that
+/// the message does not depend on scheduling.
+fn read_headers(files: &[PathBuf]) -> Result<Vec<header::Header>, Error> {
+    let headers: Vec<Result<header::Header, Error>> =
+        files.par_iter().map(|f| header::read(f)).collect();
+    headers.into_iter().collect()
 }

@@ -28,24 +28,26 @@ pub enum Slot {
     Shared,
 }
 
-/// Finds the MoE block a tensor belongs to: `(layer prefix, slot)`.
+/// Finds the MoE block a tensor belongs to: `(layer prefix, slot)`, where a path component is
+/// exactly `experts` (routed) or `shared_experts` / `shared_expert` (shared).
 pub fn locate(name: &str) -> Option<(&str, Slot)> {
-    let mut offset = 0usize;
-    let mut parts = name.split('.').peekable();
+    // One pass over the bytes: most names have no "expert" at all.
+    memchr::memmem::find(name.as_bytes(), b"expert")?;
+    let mut start = 0usize;
+    let mut parts = name.split('.');
     while let Some(part) = parts.next() {
-        let prefix = &name[..offset.saturating_sub(1)];
+        let prefix = &name[..start.saturating_sub(1)];
         match part {
             "experts" => {
-                let slot = match parts.peek().map(|p| p.parse::<u64>()) {
+                let slot = match parts.next().map(str::parse::<u64>) {
                     Some(Ok(e)) => Slot::Expert(e),
                     _ => Slot::Fused,
                 };
                 return Some((prefix, slot));
             }
             "shared_experts" | "shared_expert" => return Some((prefix, Slot::Shared)),
-            _ => {}
+            _ => start += part.len() + 1,
         }
-        offset += part.len() + 1;
     }
     None
 }
@@ -78,15 +80,28 @@ impl Layer {
 #[derive(Debug, Default, Clone)]
 pub struct Experts {
     pub layers: BTreeMap<String, Layer>,
+    /// The layer the previous tensor went to: tensors of one layer come together.
+    last: Option<(String, Layer)>,
 }
 
 impl Experts {
     /// Records `params` (unpacked parameters) of tensor `name` with shape `shape`.
     pub fn add(&mut self, name: &str, shape: &[u64], params: u64) {
-        let Some((prefix, slot)) = locate(name) else {
-            return;
-        };
-        let layer = self.layers.entry(prefix.to_string()).or_default();
+        if let Some((prefix, slot)) = locate(name) {
+            self.add_located(prefix, slot, shape, params);
+        }
+    }
+
+    /// [`Experts::add`] for a tensor already [`locate`]d.
+    pub fn add_located(&mut self, prefix: &str, slot: Slot, shape: &[u64], params: u64) {
+        // Tensors of one layer arrive together: keep the current layer out of the map until
+        // another layer's tensor arrives, instead of a map look-up per tensor.
+        if self.last.as_ref().is_none_or(|(p, _)| p != prefix) {
+            self.flush();
+            let layer = self.layers.remove(prefix).unwrap_or_default();
+            self.last = Some((prefix.to_string(), layer));
+        }
+        let (_, layer) = self.last.as_mut().expect("set above");
         match slot {
             Slot::Expert(e) => *layer.per_expert.entry(e).or_default() += params,
             Slot::Fused => {
@@ -97,6 +112,25 @@ impl Experts {
             }
             Slot::Shared => layer.shared_params += params,
         }
+    }
+
+    /// Moves the current layer into the map.
+    fn flush(&mut self) {
+        if let Some((prefix, layer)) = self.last.take() {
+            let entry = self.layers.entry(prefix).or_default();
+            for (e, params) in layer.per_expert {
+                *entry.per_expert.entry(e).or_default() += params;
+            }
+            entry.fused_params += layer.fused_params;
+            entry.fused_experts.extend(layer.fused_experts);
+            entry.shared_params += layer.shared_params;
+        }
+    }
+
+    /// Every layer, once all tensors are added.
+    pub fn finish(mut self) -> Experts {
+        self.flush();
+        self
     }
 
     /// Layers that have routed experts (a layer seen only through a shared expert is not MoE).
@@ -161,6 +195,12 @@ mod tests {
             Some(("model.layers.3.mlp", Slot::Shared))
         );
         assert_eq!(locate("model.layers.3.mlp.gate.weight"), None);
+        assert_eq!(locate("model.layers.3.mlp.expertsx.0.w"), None);
+        assert_eq!(locate("experts.2.w"), Some(("", Slot::Expert(2))));
+        assert_eq!(
+            locate("l.mlp.shared_expert.w"),
+            Some(("l.mlp", Slot::Shared))
+        );
     }
 
     #[test]
@@ -171,6 +211,9 @@ mod tests {
             x.add(&format!("l.1.moe.experts.{e}.w"), &[10, 10], 100);
         }
         x.add("l.0.moe.shared_experts.w", &[10, 10], 100);
+        // A layer seen again after another is merged, not overwritten.
+        x.add("l.0.moe.experts.0.b", &[10], 0);
+        let x = x.finish();
         let (inactive, notes) = x.inactive(2);
         assert_eq!(inactive, 2 * 6 * 100);
         assert!(notes.is_empty());
@@ -181,6 +224,7 @@ mod tests {
         let mut x = Experts::default();
         x.add("l.0.mlp.experts.gate_up_proj", &[4, 3, 2], 24);
         x.add("l.0.mlp.experts.gate_up_proj_bias", &[4, 2], 8);
+        let x = x.finish();
         assert_eq!(x.layers["l.0.mlp"].experts(), 4);
         assert_eq!(x.inactive(1).0, 3 * 32 / 4);
     }

@@ -13,10 +13,13 @@ Packing factors, as each format defines them:
 */
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use super::config::QuantConfig;
 use super::dtype::Dtype;
-use super::header::TensorInfo;
+use super::header::Tensor;
 
 /// The quantization scheme a checkpoint uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,10 +75,9 @@ impl Scheme {
 
     /// The scheme the tensor names reveal when no config says (bit widths are then unknown,
     /// except where the format fixes them).
-    pub fn from_names(tensors: &[&TensorInfo]) -> Option<Scheme> {
-        let last = |t: &&TensorInfo| last_component(&t.name).to_string();
-        let lasts: HashSet<String> = tensors.iter().map(last).collect();
-        let any = |pred: &dyn Fn(&TensorInfo) -> bool| tensors.iter().any(|t| pred(t));
+    pub fn from_names(tensors: &[Tensor]) -> Option<Scheme> {
+        let lasts: HashSet<&str> = tensors.iter().map(|t| last_component(t.name)).collect();
+        let any = |pred: &dyn Fn(&Tensor) -> bool| tensors.iter().any(pred);
         if any(&|t| t.name.contains(".quant_state.bitsandbytes__")) {
             return Some(Scheme::Bnb4);
         }
@@ -85,7 +87,7 @@ impl Scheme {
         if lasts.contains("weight_packed") {
             return Some(Scheme::CompressedTensors { bits: None });
         }
-        if any(&|t| last_component(&t.name).ends_with("_blocks") && t.dtype == Dtype::U8) {
+        if any(&|t| last_component(t.name).ends_with("_blocks") && *t.dtype == Dtype::U8) {
             return Some(Scheme::Mxfp4);
         }
         if lasts.contains("weight_scale_inv") {
@@ -175,44 +177,44 @@ const BOOKKEEPING: &[&str] = &[
     "weight_format",
 ];
 
-/// Classifies one tensor. `names` holds every tensor name of the checkpoint, for sibling checks
-/// (a `scales` tensor is bookkeeping only beside a packed weight).
+/// Classifies one tensor. `has(name)` tells whether the checkpoint holds a tensor of that name,
+/// for sibling checks (a `scales` tensor is bookkeeping only beside a packed weight); it is asked
+/// only for the few names that need it.
 pub fn role(
-    t: &TensorInfo,
+    t: &Tensor,
     scheme: Option<&Scheme>,
-    names: &HashSet<&str>,
+    has: &dyn Fn(&str) -> bool,
 ) -> Result<Role, UnknownBits> {
-    let name = t.name.as_str();
+    let name = t.name;
     let last = last_component(name);
     let stem = &name[..name.len() - last.len()]; // includes the trailing dot, or is empty
+    let sibling = |suffix: &str| has(&format!("{stem}{suffix}"));
 
-    if BOOKKEEPING.contains(&last) || t.dtype.is_scale_only() || name.contains(".quant_state.") {
+    static QUANT_STATE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(".quant_state."));
+    if BOOKKEEPING.contains(&last)
+        || t.dtype.is_scale_only()
+        || QUANT_STATE.find(name.as_bytes()).is_some()
+    {
         return Ok(Role::Bookkeeping);
     }
     if let Some(base) = last.strip_suffix("_scales") {
         // MXFP4 `gate_up_proj_scales` beside `gate_up_proj_blocks`, or any `*_scales` in a
         // quantized checkpoint.
-        if scheme.is_some() || names.contains(format!("{stem}{base}_blocks").as_str()) {
+        if scheme.is_some() || sibling(&format!("{base}_blocks")) {
             return Ok(Role::Bookkeeping);
         }
     }
-    let packed_sibling = names.contains(format!("{stem}qweight").as_str())
-        || (matches!(scheme, Some(Scheme::Mlx { .. }))
-            && names.contains(format!("{stem}weight").as_str()));
+    let mlx = matches!(scheme, Some(Scheme::Mlx { .. }));
     if last == "scales"
-        && (packed_sibling
-            || matches!(
-                scheme,
-                Some(Scheme::Gptq { .. } | Scheme::Awq { .. } | Scheme::Mlx { .. })
-            ))
+        && (matches!(
+            scheme,
+            Some(Scheme::Gptq { .. } | Scheme::Awq { .. } | Scheme::Mlx { .. })
+        ) || sibling("qweight"))
     {
         return Ok(Role::Bookkeeping);
     }
     // MLX affine quantization stores its zero points as `biases` (plural) beside `scales`.
-    if last == "biases"
-        && matches!(scheme, Some(Scheme::Mlx { .. }))
-        && names.contains(format!("{stem}scales").as_str())
-    {
+    if last == "biases" && mlx && sibling("scales") {
         return Ok(Role::Bookkeeping);
     }
 
@@ -231,11 +233,11 @@ pub fn role(
         let container = t.dtype.bits().ok_or(UnknownBits)?;
         return words(container);
     }
-    if last.ends_with("_blocks") && t.dtype == Dtype::U8 {
+    if last.ends_with("_blocks") && *t.dtype == Dtype::U8 {
         return Ok(Role::Parameter { num: 2, den: 1 });
     }
     if last == "weight" {
-        match (scheme, &t.dtype) {
+        match (scheme, t.dtype) {
             (Some(Scheme::Bnb4), Dtype::U8) => return Ok(Role::Parameter { num: 2, den: 1 }),
             (Some(Scheme::ModelOpt { .. }), Dtype::U8) if bits == Some(4) => {
                 return Ok(Role::Parameter { num: 2, den: 1 })
@@ -254,7 +256,7 @@ pub fn role(
 }
 
 /// Float buffers that older exports saved beside the weights.
-fn is_buffer_name(name: &str, last: &str, t: &TensorInfo) -> bool {
+fn is_buffer_name(name: &str, last: &str, t: &Tensor) -> bool {
     last == "inv_freq"
         || last == "position_ids"
         || last == "masked_bias"
@@ -271,20 +273,18 @@ pub fn last_component(name: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn t(name: &str, dtype: &str, shape: &[u64]) -> TensorInfo {
-        TensorInfo {
-            name: name.into(),
-            dtype: Dtype::parse(dtype),
-            shape: shape.to_vec(),
+    /// A tensor view over leaked test data (tests only, a few bytes each).
+    fn t(name: &'static str, dtype: &str, shape: &[u64]) -> Tensor<'static> {
+        Tensor {
+            name,
+            dtype: Box::leak(Box::new(Dtype::parse(dtype))),
+            shape: Box::leak(shape.to_vec().into_boxed_slice()),
             elements: shape.iter().product(),
-            start: 0,
-            end: 0,
         }
     }
 
-    fn role_of(x: &TensorInfo, scheme: Option<&Scheme>, all: &[&str]) -> Result<Role, UnknownBits> {
-        let names: HashSet<&str> = all.iter().copied().collect();
-        role(x, scheme, &names)
+    fn role_of(x: &Tensor, scheme: Option<&Scheme>, all: &[&str]) -> Result<Role, UnknownBits> {
+        role(x, scheme, &|n| all.contains(&n))
     }
 
     #[test]
@@ -381,10 +381,10 @@ mod tests {
     #[test]
     fn schemes_are_recognised_from_names_when_no_config_says() {
         let blocks = t("m.experts.down_proj_blocks", "U8", &[4, 8, 1, 16]);
-        assert_eq!(Scheme::from_names(&[&blocks]), Some(Scheme::Mxfp4));
+        assert_eq!(Scheme::from_names(&[blocks]), Some(Scheme::Mxfp4));
         let q = t("l.qweight", "I32", &[1, 1]);
-        assert_eq!(Scheme::from_names(&[&q]), Some(Scheme::Gptq { bits: None }));
+        assert_eq!(Scheme::from_names(&[q]), Some(Scheme::Gptq { bits: None }));
         let plain = t("l.weight", "BF16", &[1, 1]);
-        assert_eq!(Scheme::from_names(&[&plain]), None);
+        assert_eq!(Scheme::from_names(&[plain]), None);
     }
 }

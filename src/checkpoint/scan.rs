@@ -1,0 +1,309 @@
+/*!
+A fast path for the JSON that safetensors writers actually produce.
+
+A large checkpoint's headers and index are 15–20 MB of JSON of one fixed shape; a general JSON
+deserializer spends most of its time on machinery this shape does not need. This scanner reads
+exactly that shape — string keys without escapes, tensor entries with `dtype`, `shape` and
+`data_offsets`, unsigned integers — and gives up (returns `None`) on anything else: escapes,
+unexpected keys, floats, malformed input. The caller then runs the full serde_json path, which
+produces the same result or the precise error message, so the scanner never decides what is valid.
+*/
+
+/// A tensor entry as written in a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry<'a, 's> {
+    pub name: &'a str,
+    pub dtype: &'a str,
+    pub shape: &'s [u64],
+    pub offsets: (u64, u64),
+}
+
+/// Scans a safetensors header (`__metadata__` is skipped), handing each tensor entry to `each`
+/// as it is read; `each` returns `None` to stop. `None` overall: the text is not canonical (or
+/// `each` stopped), and entries already handed over must be discarded.
+pub fn header<'a>(text: &'a str, mut each: impl FnMut(Entry<'a, '_>) -> Option<()>) -> Option<()> {
+    let mut s = Scanner::new(text);
+    // One buffer for every shape: no allocation per tensor.
+    let mut shape = Vec::new();
+    let mut offsets = Vec::with_capacity(2);
+    s.object(|s, key| {
+        if key == "__metadata__" {
+            return s.skip_value();
+        }
+        let mut dtype = None;
+        let (mut has_shape, mut has_offsets) = (false, false);
+        s.object(|s, field| {
+            match field {
+                "dtype" => dtype = Some(s.string()?),
+                "shape" => {
+                    s.uints(&mut shape)?;
+                    has_shape = true;
+                }
+                "data_offsets" => {
+                    s.uints(&mut offsets)?;
+                    has_offsets = offsets.len() == 2;
+                    if !has_offsets {
+                        return None;
+                    }
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        if !(has_shape && has_offsets) {
+            return None;
+        }
+        each(Entry {
+            name: key,
+            dtype: dtype?,
+            shape: &shape,
+            offsets: (offsets[0], offsets[1]),
+        })
+    })?;
+    s.end()
+}
+
+/// Scans a shard index's `weight_map` as (tensor, shard) pairs; other top-level keys are skipped.
+pub fn weight_map(text: &str) -> Option<Vec<(&str, &str)>> {
+    let mut s = Scanner::new(text);
+    let mut pairs = None;
+    s.object(|s, key| {
+        if key != "weight_map" {
+            return s.skip_value();
+        }
+        let mut v = Vec::new();
+        s.object(|s, name| {
+            v.push((name, s.string()?));
+            Some(())
+        })?;
+        pairs = Some(v);
+        Some(())
+    })?;
+    s.end()?;
+    pairs
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        Scanner {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+        }
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        self.ws();
+        (self.bytes.get(self.pos) == Some(&byte)).then(|| self.pos += 1)
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Only trailing whitespace may follow.
+    fn end(&mut self) -> Option<()> {
+        self.ws();
+        (self.pos == self.bytes.len()).then_some(())
+    }
+
+    /// A string without escapes or control characters, borrowed from the text.
+    fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.pos;
+        let len = memchr::memchr2(b'"', b'\\', &self.bytes[start..])?;
+        let end = start + len;
+        if self.bytes[end] != b'"' || self.bytes[start..end].iter().any(|&b| b < 0x20) {
+            return None;
+        }
+        self.pos = end + 1;
+        Some(&self.text[start..end])
+    }
+
+    fn uint(&mut self) -> Option<u64> {
+        self.ws();
+        let start = self.pos;
+        let digits = self.bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let text = &self.bytes[start..start + digits];
+        // Up to 19 digits cannot overflow u64; 20 digits need the checked path.
+        let n = if digits <= 19 {
+            text.iter().fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'))
+        } else {
+            text.iter().try_fold(0u64, |n, &b| {
+                n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+            })?
+        };
+        self.pos += digits;
+        let len = digits;
+        // JSON forbids leading zeros; a fraction or exponent is not ours to read.
+        let leading_zero = len > 1 && self.bytes[start] == b'0';
+        let fraction = matches!(self.bytes.get(self.pos), Some(b'.' | b'e' | b'E'));
+        (len > 0 && !leading_zero && !fraction).then_some(n)
+    }
+
+    /// An array of unsigned integers, into `v` (cleared first).
+    fn uints(&mut self, v: &mut Vec<u64>) -> Option<()> {
+        v.clear();
+        self.eat(b'[')?;
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            v.push(self.uint()?);
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b']' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// An object, calling `value(scanner, key)` to read each value.
+    fn object(&mut self, mut value: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            value(self, key)?;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b'}' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Skips any JSON value made of objects, arrays, escape-free strings, unsigned integers and
+    /// literals (enough for `__metadata__` and an index's `metadata`).
+    fn skip_value(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'{' => self.object(|s, _| s.skip_value()),
+            b'[' => {
+                self.pos += 1;
+                if self.peek()? == b']' {
+                    self.pos += 1;
+                    return Some(());
+                }
+                loop {
+                    self.skip_value()?;
+                    match self.peek()? {
+                        b',' => self.pos += 1,
+                        b']' => {
+                            self.pos += 1;
+                            return Some(());
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b'"' => self.string().map(|_| ()),
+            b'0'..=b'9' => self.uint().map(|_| ()),
+            _ => {
+                for literal in ["true", "false", "null"] {
+                    if self.text[self.pos..].starts_with(literal) {
+                        self.pos += literal.len();
+                        return Some(());
+                    }
+                }
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Owned = (String, String, Vec<u64>, (u64, u64));
+
+    fn scan(text: &str) -> Option<Vec<Owned>> {
+        let mut v = Vec::new();
+        header(text, |e| {
+            v.push((
+                e.name.to_string(),
+                e.dtype.to_string(),
+                e.shape.to_vec(),
+                e.offsets,
+            ));
+            Some(())
+        })?;
+        Some(v)
+    }
+
+    #[test]
+    fn canonical_headers_are_scanned() {
+        let h = scan(
+            r#"{"__metadata__":{"format":"pt","n":[1,{"a":null}]},
+               "a.weight":{"dtype":"BF16","shape":[2,3],"data_offsets":[0,12]},
+               "s":{"shape":[],"data_offsets":[12,16],"dtype":"F32"}}  "#,
+        )
+        .unwrap();
+        assert_eq!(
+            h,
+            [
+                ("a.weight".into(), "BF16".into(), vec![2, 3], (0, 12)),
+                ("s".into(), "F32".into(), vec![], (12, 16)),
+            ]
+        );
+    }
+
+    #[test]
+    fn anything_unusual_is_left_to_the_full_parser() {
+        for text in [
+            r#"{"a\u0041":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+            r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"extra":1}}"#,
+            r#"{"a":{"dtype":"F32","shape":[1.0],"data_offsets":[0,4]}}"#,
+            r#"{"a":{"dtype":"F32","shape":[01],"data_offsets":[0,4]}}"#,
+            r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}"#,
+            r#"{"a":{"dtype":"F32","shape":[18446744073709551616],"data_offsets":[0,4]}}"#,
+            r#"{"a":{"dtype":"F32","shape":[1]}}"#,
+            r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} x"#,
+            r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},}"#,
+            r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}"#,
+            "[]",
+            "",
+        ] {
+            assert_eq!(scan(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn index_weight_maps_are_scanned() {
+        let pairs = weight_map(r#"{"metadata":{"total_size":10},"weight_map":{"a":"m-1.safetensors","b":"m-2.safetensors"}}"#).unwrap();
+        assert_eq!(pairs, [("a", "m-1.safetensors"), ("b", "m-2.safetensors")]);
+        assert_eq!(
+            weight_map(r#"{"metadata":{"total_size":1.5e3},"weight_map":{}}"#),
+            None
+        );
+        assert_eq!(weight_map(r#"{"weight_map":["a"]}"#), None);
+        assert_eq!(weight_map(r#"{"metadata":{}}"#), None);
+    }
+}
