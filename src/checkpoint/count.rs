@@ -29,7 +29,8 @@ use super::error::Error;
 use super::header::{Header, Tensor};
 use super::layout::Layout;
 use super::moe::{self, Experts, Slot};
-use super::quant::{self, last_component, Role, Scheme};
+use super::path::{components, last_component, parent};
+use super::quant::{self, Role, Scheme};
 use crate::units::ParamCount;
 
 /// Everything `capfloor inspect` reports about a checkpoint. The JSON shape is documented in the
@@ -488,7 +489,7 @@ fn unique_tensors<'h>(
 /// (`model.layers.{i}`, i ≥ `num_hidden_layers`, outside any vision/audio/encoder tower);
 /// Qwen3-Next and MiMo name them `mtp` / `mtp_layers`. One walk over the name's components.
 fn is_mtp(name: &str, num_layers: Option<u64>) -> bool {
-    let mut parts = name.split('.');
+    let mut parts = components(name).map(|(_, part)| part);
     let mut in_tower = false;
     while let Some(part) = parts.next() {
         match part {
@@ -510,12 +511,9 @@ fn is_mtp(name: &str, num_layers: Option<u64>) -> bool {
 /// A component naming a non-language tower, whose layers are numbered on their own.
 fn is_tower(component: &str) -> bool {
     // Plain byte windows: components are a few bytes long, shorter than a searcher's set-up.
-    ["vision", "visual", "audio", "encoder"].iter().any(|t| {
-        component
-            .as_bytes()
-            .windows(t.len())
-            .any(|w| w == t.as_bytes())
-    })
+    ["vision", "visual", "audio", "encoder"]
+        .iter()
+        .any(|t| component.as_bytes().windows(t.len()).any(|w| w == t.as_bytes()))
 }
 
 /// The output projection to the vocabulary.
@@ -528,11 +526,8 @@ fn is_output_head(name: &str) -> bool {
 
 /// Token and position embedding tables.
 fn is_input_embedding(name: &str) -> bool {
-    let Some((module, _)) = name.rsplit_once('.') else {
-        return false;
-    };
     matches!(
-        last_component(module),
+        last_component(parent(name)),
         "embed_tokens"
             | "wte"
             | "wpe"

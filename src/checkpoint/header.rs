@@ -687,6 +687,41 @@ mod tests {
         );
     }
 
+    /// A deterministic stand-in for a fuzzer (cargo-fuzz needs a nightly toolchain this project
+    /// does not assume): thousands of mutations of a valid header, each of which must give a
+    /// header or an error, never a panic.
+    #[test]
+    fn mutated_headers_never_panic() {
+        let valid = br#"{"__metadata__":{"format":"pt"},"model.a\u0041.weight":{"dtype":"BF16","shape":[2,3],"data_offsets":[0,12]},"b":{"dtype":"F4","shape":[4],"data_offsets":[12,14]},"c":{"dtype":"E8","shape":[],"data_offsets":[14,15]}}"#;
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet = b"{}[]\":,0123456789-.eE \\u\x00\xff\x7fFBI";
+        for _ in 0..20_000 {
+            let mut bytes = valid.to_vec();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() % bytes.len() as u64) as usize;
+                match next() % 3 {
+                    0 => bytes[at] = alphabet[(next() % alphabet.len() as u64) as usize],
+                    1 => {
+                        bytes.remove(at);
+                    }
+                    _ => bytes.insert(at, alphabet[(next() % alphabet.len() as u64) as usize]),
+                }
+                if bytes.is_empty() {
+                    bytes.push(b'{');
+                }
+            }
+            let data_len = next() % 32;
+            let file_len = 8 + bytes.len() as u64 + data_len;
+            let _ = parse(Path::new("m.safetensors"), bytes, file_len);
+        }
+    }
+
     #[test]
     fn header_length_is_checked_before_allocating() {
         let p = Path::new("x");

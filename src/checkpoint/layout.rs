@@ -240,7 +240,9 @@ fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
                 .0
         }
     };
+    // Entries of one shard come together: drop repeats before sorting the few that remain.
     let mut shards: Vec<&str> = pairs.iter().map(|(_, shard)| shard.as_ref()).collect();
+    shards.dedup();
     shards.sort_unstable();
     shards.dedup();
     let mut files = Vec::with_capacity(shards.len());

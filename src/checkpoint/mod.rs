@@ -23,6 +23,7 @@ mod error;
 pub mod header;
 pub mod layout;
 pub mod moe;
+mod path;
 pub mod quant;
 mod scan;
 

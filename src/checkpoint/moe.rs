@@ -17,6 +17,8 @@ active = total − Σ over MoE layers (E − k) × (routed parameters of the lay
 
 use std::collections::BTreeMap;
 
+use super::path::components;
+
 /// Where a tensor sits in a MoE block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slot {
@@ -31,22 +33,19 @@ pub enum Slot {
 /// Finds the MoE block a tensor belongs to: `(layer prefix, slot)`, where a path component is
 /// exactly `experts` (routed) or `shared_experts` / `shared_expert` (shared).
 pub fn locate(name: &str) -> Option<(&str, Slot)> {
-    // One pass over the bytes: most names have no "expert" at all.
-    memchr::memmem::find(name.as_bytes(), b"expert")?;
-    let mut start = 0usize;
-    let mut parts = name.split('.');
-    while let Some(part) = parts.next() {
-        let prefix = &name[..start.saturating_sub(1)];
+    let mut parts = components(name);
+    while let Some((at, part)) = parts.next() {
+        let prefix = &name[..at.saturating_sub(1)];
         match part {
             "experts" => {
-                let slot = match parts.next().map(str::parse::<u64>) {
+                let slot = match parts.next().map(|(_, p)| p.parse::<u64>()) {
                     Some(Ok(e)) => Slot::Expert(e),
                     _ => Slot::Fused,
                 };
                 return Some((prefix, slot));
             }
             "shared_experts" | "shared_expert" => return Some((prefix, Slot::Shared)),
-            _ => start += part.len() + 1,
+            _ => {}
         }
     }
     None

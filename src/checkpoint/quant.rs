@@ -20,6 +20,7 @@ use memchr::memmem::Finder;
 use super::config::QuantConfig;
 use super::dtype::Dtype;
 use super::header::Tensor;
+use super::path::last_component;
 
 /// The quantization scheme a checkpoint uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,11 +263,6 @@ fn is_buffer_name(name: &str, last: &str, t: &Tensor) -> bool {
         || last == "masked_bias"
         // GPT-2's causal mask `h.N.attn.bias`, shape [1, 1, n_ctx, n_ctx].
         || (last == "bias" && name.ends_with(".attn.bias") && t.shape.len() == 4)
-}
-
-/// The part of a tensor name after its last dot.
-pub fn last_component(name: &str) -> &str {
-    name.rsplit_once('.').map_or(name, |(_, last)| last)
 }
 
 #[cfg(test)]
