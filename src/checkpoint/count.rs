@@ -511,9 +511,12 @@ fn is_mtp(name: &str, num_layers: Option<u64>) -> bool {
 /// A component naming a non-language tower, whose layers are numbered on their own.
 fn is_tower(component: &str) -> bool {
     // Plain byte windows: components are a few bytes long, shorter than a searcher's set-up.
-    ["vision", "visual", "audio", "encoder"]
-        .iter()
-        .any(|t| component.as_bytes().windows(t.len()).any(|w| w == t.as_bytes()))
+    ["vision", "visual", "audio", "encoder"].iter().any(|t| {
+        component
+            .as_bytes()
+            .windows(t.len())
+            .any(|w| w == t.as_bytes())
+    })
 }
 
 /// The output projection to the vocabulary.
