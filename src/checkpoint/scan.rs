@@ -22,7 +22,7 @@ pub struct Entry<'a, 's> {
 /// as it is read; `each` returns `None` to stop. `None` overall: the text is not canonical (or
 /// `each` stopped), and entries already handed over must be discarded.
 pub fn header<'a>(text: &'a str, mut each: impl FnMut(Entry<'a, '_>) -> Option<()>) -> Option<()> {
-    let mut s = Scanner::new(text);
+    let mut s = Scanner::new(text)?;
     // One buffer for every shape: no allocation per tensor.
     let mut shape = Vec::new();
     let mut offsets = Vec::with_capacity(2);
@@ -65,7 +65,7 @@ pub fn header<'a>(text: &'a str, mut each: impl FnMut(Entry<'a, '_>) -> Option<(
 
 /// Scans a shard index's `weight_map` as (tensor, shard) pairs; other top-level keys are skipped.
 pub fn weight_map(text: &str) -> Option<Vec<(&str, &str)>> {
-    let mut s = Scanner::new(text);
+    let mut s = Scanner::new(text)?;
     let mut pairs = None;
     s.object(|s, key| {
         if key != "weight_map" {
@@ -83,19 +83,43 @@ pub fn weight_map(text: &str) -> Option<Vec<(&str, &str)>> {
     pairs
 }
 
+/// The smallest byte: a reduction without early exit, so it vectorizes (`any` would not).
+fn lowest(bytes: &[u8]) -> u8 {
+    bytes
+        .chunks(64)
+        .map(|c| c.iter().fold(u8::MAX, |m, &b| m.min(b)))
+        .fold(u8::MAX, u8::min)
+}
+
 struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// The text has tabs or line breaks (a pretty-printed index): strings must be checked for
+    /// raw control characters, which JSON forbids inside them.
+    controls: bool,
 }
 
 impl<'a> Scanner<'a> {
-    fn new(text: &'a str) -> Self {
-        Scanner {
-            text,
-            bytes: text.as_bytes(),
-            pos: 0,
+    /// Headers as writers emit them have no control characters at all; ruling that out once,
+    /// with a loop that vectorizes, spares checking every string. `None` for control characters
+    /// JSON never allows (anything below 0x20 but tab and line breaks).
+    fn new(text: &'a str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let controls = lowest(bytes) < 0x20;
+        if controls
+            && bytes
+                .iter()
+                .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        {
+            return None;
         }
+        Some(Scanner {
+            text,
+            bytes,
+            pos: 0,
+            controls,
+        })
     }
 
     fn ws(&mut self) {
@@ -126,10 +150,7 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         let len = memchr::memchr2(b'"', b'\\', &self.bytes[start..])?;
         let end = start + len;
-        // JSON forbids raw control characters in strings. `min` has no early exit, so it
-        // vectorizes; `any` would not.
-        let lowest = self.bytes[start..end].iter().copied().min().unwrap_or(b' ');
-        if self.bytes[end] != b'"' || lowest < 0x20 {
+        if self.bytes[end] != b'"' || (self.controls && lowest(&self.bytes[start..end]) < 0x20) {
             return None;
         }
         self.pos = end + 1;
@@ -139,25 +160,21 @@ impl<'a> Scanner<'a> {
     fn uint(&mut self) -> Option<u64> {
         self.ws();
         let start = self.pos;
-        let digits = self.bytes[start..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        let text = &self.bytes[start..start + digits];
-        // Up to 19 digits cannot overflow u64; 20 digits need the checked path.
-        let n = if digits <= 19 {
-            text.iter().fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'))
-        } else {
-            text.iter().try_fold(0u64, |n, &b| {
-                n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
-            })?
-        };
-        self.pos += digits;
-        let len = digits;
-        // JSON forbids leading zeros; a fraction or exponent is not ours to read.
+        let mut n = 0u64;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
+            self.pos += 1;
+        }
+        let len = self.pos - start;
+        // Up to 19 digits cannot overflow; longer numbers are left to serde_json. JSON forbids
+        // leading zeros; a fraction or exponent is not ours to read.
         let leading_zero = len > 1 && self.bytes[start] == b'0';
         let fraction = matches!(self.bytes.get(self.pos), Some(b'.' | b'e' | b'E'));
-        (len > 0 && !leading_zero && !fraction).then_some(n)
+        (len > 0 && len <= 19 && !leading_zero && !fraction).then_some(n)
     }
 
     /// An array of unsigned integers, into `v` (cleared first).
@@ -291,6 +308,8 @@ mod tests {
             r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} x"#,
             r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},}"#,
             "{\"a\tb\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+            "{\"a\\u0000\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+            "{\"a\":{\"dtype\":\"F32\",\u{1}\"shape\":[1],\"data_offsets\":[0,4]}}",
             r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}"#,
             "[]",
             "",
