@@ -143,6 +143,17 @@ fn check_header_len(path: &Path, declared: u64, file_len: u64) -> Result<(), Err
 /// Parses and validates header JSON `json` of a file of `file_len` bytes (the 8-byte length prefix
 /// included). Separate from [`read`] so that it can be tested and fuzzed on bytes.
 pub fn parse(path: &Path, json: Vec<u8>, file_len: u64) -> Result<Header, Error> {
+    parse_with(path, json, file_len, true)
+}
+
+/// [`parse`] through serde_json alone, without the scanner's fast path: the reference the fuzzer
+/// compares the fast path against.
+#[doc(hidden)]
+pub fn parse_reference(path: &Path, json: Vec<u8>, file_len: u64) -> Result<Header, Error> {
+    parse_with(path, json, file_len, false)
+}
+
+fn parse_with(path: &Path, json: Vec<u8>, file_len: u64, scanner: bool) -> Result<Header, Error> {
     let header_len = json.len() as u64;
     let mut text = String::from_utf8(json).map_err(|e| Error::HeaderUtf8 {
         path: path.to_path_buf(),
@@ -174,15 +185,19 @@ pub fn parse(path: &Path, json: Vec<u8>, file_len: u64) -> Result<Header, Error>
     // arenas; anything else, including every malformed header, goes through serde_json, which
     // decides validity and words the error. A validation error is the same on either path.
     let mut failure = None;
-    let scanned = super::scan::header(&text, |e| {
-        match arenas.take(e.name, e.dtype, e.shape, e.offsets) {
-            Ok(()) => Some(()),
-            Err(err) => {
-                failure = Some(err);
-                None
-            }
-        }
-    });
+    let scanned = scanner
+        .then(|| {
+            super::scan::header(&text, |e| {
+                match arenas.take(e.name, e.dtype, e.shape, e.offsets) {
+                    Ok(()) => Some(()),
+                    Err(err) => {
+                        failure = Some(err);
+                        None
+                    }
+                }
+            })
+        })
+        .flatten();
     if let Some(err) = failure {
         return Err(err);
     }
@@ -687,11 +702,17 @@ mod tests {
         );
     }
 
-    /// A deterministic stand-in for a fuzzer (cargo-fuzz needs a nightly toolchain this project
+    fn names(h: &Header) -> Vec<(String, Vec<u64>, u64)> {
+        h.tensors()
+            .map(|t| (t.name.to_string(), t.shape.to_vec(), t.elements))
+            .collect()
+    }
+
+    /// A deterministic stand-in for the fuzzer in `fuzz/` (which needs a nightly toolchain CI
     /// does not assume): thousands of mutations of a valid header, each of which must give a
-    /// header or an error, never a panic.
+    /// header or an error, never a panic, and the same answer with and without the scanner.
     #[test]
-    fn mutated_headers_never_panic() {
+    fn mutated_headers_never_panic_and_both_parsers_agree() {
         let valid = br#"{"__metadata__":{"format":"pt"},"model.a\u0041.weight":{"dtype":"BF16","shape":[2,3],"data_offsets":[0,12]},"b":{"dtype":"F4","shape":[4],"data_offsets":[12,14]},"c":{"dtype":"E8","shape":[],"data_offsets":[14,15]}}"#;
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = move || {
@@ -718,7 +739,14 @@ mod tests {
             }
             let data_len = next() % 32;
             let file_len = 8 + bytes.len() as u64 + data_len;
-            let _ = parse(Path::new("m.safetensors"), bytes, file_len);
+            let path = Path::new("m.safetensors");
+            // The scanner's fast path must agree with serde_json alone.
+            let fast = parse(path, bytes.clone(), file_len).map(|h| names(&h));
+            let reference = parse_reference(path, bytes, file_len).map(|h| names(&h));
+            assert_eq!(fast.is_ok(), reference.is_ok());
+            if let (Ok(a), Ok(b)) = (fast, reference) {
+                assert_eq!(a, b);
+            }
         }
     }
 

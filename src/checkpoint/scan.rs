@@ -33,13 +33,14 @@ pub fn header<'a>(text: &'a str, mut each: impl FnMut(Entry<'a, '_>) -> Option<(
         let mut dtype = None;
         let (mut has_shape, mut has_offsets) = (false, false);
         s.object(|s, field| {
+            // A repeated field is an error for serde_json: leave it to serde_json.
             match field {
-                "dtype" => dtype = Some(s.string()?),
-                "shape" => {
+                "dtype" if dtype.is_none() => dtype = Some(s.string()?),
+                "shape" if !has_shape => {
                     s.uints(&mut shape)?;
                     has_shape = true;
                 }
-                "data_offsets" => {
+                "data_offsets" if !has_offsets => {
                     s.uints(&mut offsets)?;
                     has_offsets = offsets.len() == 2;
                     if !has_offsets {
@@ -305,6 +306,8 @@ mod tests {
             r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}"#,
             r#"{"a":{"dtype":"F32","shape":[18446744073709551616],"data_offsets":[0,4]}}"#,
             r#"{"a":{"dtype":"F32","shape":[1]}}"#,
+            r#"{"a":{"dtype":"F32","dtype":"F16","shape":[1],"data_offsets":[0,4]}}"#,
+            r#"{"a":{"dtype":"F32","shape":[1],"shape":[1],"data_offsets":[0,4]}}"#,
             r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} x"#,
             r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},}"#,
             "{\"a\tb\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
