@@ -14,9 +14,13 @@ declaration ─────────────────┴──► comp
 Each module owns one noun of that chain and never calls back up it.
 */
 
+pub mod backtest;
 pub mod checkpoint;
 pub mod cli;
 pub mod error;
+pub mod floor;
+pub mod frontier;
+pub mod report;
 pub mod units;
 
 pub use error::Error;

@@ -1,0 +1,891 @@
+/*!
+The moving floor of ECCN 4E091: the training operations that the most efficient published methods
+would need to reach the capability of the most capable published model,
+
+```text
+floor(T) = 10^((θ*(T) − b*(T)) / k)
+```
+
+with θ*(T) the highest capability among open-weight models released by T, b*(T) the efficiency
+frontier and k the capability per tenfold compute (see [`crate::frontier`]). Every figure at an
+as-of date uses only models released on or before it — for θ*, for b*, and for the fit itself.
+
+Intervals come from a bootstrap: the models are resampled with replacement, each capability is
+perturbed by its standard error, and everything is refitted; the interval is the 5th–95th
+percentile (90%). Resample `i` uses its own ChaCha8 generator seeded from `seed + i`, so results
+are the same on every machine and thread count.
+*/
+
+use jiff::civil::Date;
+use jiff::ToSpan;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::frontier::{self, year_fraction, Fit, Point, Recipe};
+
+/// Definitional choices and the bootstrap's size.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub recipe: Recipe,
+    /// Bootstrap resamples for the intervals (0: no intervals).
+    pub resamples: usize,
+    pub seed: u64,
+    /// Count distilled models' recipes (their compute understates what their capability cost).
+    pub include_distilled: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            recipe: Recipe::Best,
+            resamples: 1000,
+            seed: 4091,
+            include_distilled: false,
+        }
+    }
+}
+
+/// Why the floor cannot be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// The as-of date precedes every published model.
+    #[error("no open-weight model with a capability estimate was released by {as_of} (the earliest is {earliest})")]
+    NoPublishedModel { as_of: Date, earliest: String },
+    #[error(transparent)]
+    Frontier(#[from] frontier::Error),
+    /// A date range that runs backwards.
+    #[error("--from {from} is after --to {to}")]
+    EmptyRange { from: Date, to: Date },
+}
+
+/// A value with its 90% bootstrap interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    pub value: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// The floor at one date, with everything that set it. Field names are the `floor --json` shape.
+#[derive(Debug, Clone, Serialize)]
+pub struct Floor {
+    pub as_of: Date,
+    pub recipe: Recipe,
+    /// The floor in FLOP, and its 90% interval.
+    pub floor_flop: f64,
+    pub floor_flop_lo: f64,
+    pub floor_flop_hi: f64,
+    /// The open-weight model whose capability is θ*.
+    pub set_by: String,
+    pub set_by_released: Date,
+    pub theta_star: f64,
+    /// ECI points per tenfold compute.
+    pub k: f64,
+    pub k_lo: f64,
+    pub k_hi: f64,
+    /// Efficiency frontier (ECI points at 1 FLOP, i.e. θ − k·log10 C).
+    pub b_star: f64,
+    /// The published models whose recipes define b* (the top three for `best`).
+    pub b_star_set_by: Vec<String>,
+    /// Compute needed at fixed capability falls by this factor each year (trend of b*).
+    pub progress_per_year: Option<f64>,
+    pub progress_per_year_lo: Option<f64>,
+    pub progress_per_year_hi: Option<f64>,
+    pub halving_months: Option<f64>,
+    /// Slope of b* in ECI points per year.
+    pub frontier_slope: Option<f64>,
+    /// The joint fit's trend at fixed compute (all models with compute, not only the frontier).
+    pub typical_progress_per_year: f64,
+    /// Models behind the fit, published recipes behind b*.
+    pub n_fit: usize,
+    pub n_recipes: usize,
+    pub resamples: usize,
+    /// Resamples whose refit failed (too few distinct models drawn) and were skipped.
+    pub resamples_failed: usize,
+    pub seed: u64,
+}
+
+/// What one (possibly resampled) data set says at one date.
+struct Snapshot {
+    fit: Fit,
+    theta_star: f64,
+    b_star: f64,
+    b_star_set_by: Vec<usize>,
+    frontier_slope: Option<f64>,
+    n_recipes: usize,
+}
+
+impl Snapshot {
+    fn log10_floor(&self) -> f64 {
+        self.fit.log10_compute_for(self.theta_star, self.b_star)
+    }
+
+    fn progress(&self) -> Option<f64> {
+        self.frontier_slope
+            .map(|s| frontier::progress_factor(s, self.fit.k))
+    }
+}
+
+/// The models usable at `as_of`: released by then.
+fn available(points: &[Point], as_of: Date) -> Vec<&Point> {
+    points.iter().filter(|p| p.released <= as_of).collect()
+}
+
+/// The most capable open model among `models` with capabilities `theta`: (index, θ*).
+fn theta_star(models: &[&Point], theta: &[f64]) -> Option<(usize, f64)> {
+    models
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.open)
+        .map(|(i, _)| (i, theta[i]))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// Fits and finds the frontier on `models` (already restricted to the as-of date) with
+/// capabilities `theta` (the points' own, or perturbed ones), for a given θ*.
+fn snapshot(
+    models: &[&Point],
+    theta: &[f64],
+    theta_star: f64,
+    as_of: Date,
+    opts: &Options,
+) -> Result<Snapshot, Error> {
+    let usable = |p: &Point| opts.include_distilled || !p.distilled;
+    let rows: Vec<(f64, f64, f64)> = models
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| usable(p))
+        .filter_map(|(i, p)| Some((p.log10_compute?, year_fraction(p.released), theta[i])))
+        .collect();
+    let fit = frontier::fit_rows(&rows, as_of)?;
+
+    // Published recipes, in release order, for the frontier now and its trend.
+    let mut recipes: Vec<(Date, f64, usize)> = models
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.open && usable(p))
+        .filter_map(|(i, p)| Some((p.released, theta[i] - fit.k * p.log10_compute?, i)))
+        .collect();
+    if recipes.is_empty() {
+        return Err(frontier::Error::NoPublishedRecipe { as_of }.into());
+    }
+    recipes.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)));
+    let mut values: Vec<f64> = recipes.iter().map(|r| r.1).collect();
+    let b_star = frontier::frontier_value(&mut values, opts.recipe).expect("recipes is not empty");
+    let mut ranked: Vec<&(Date, f64, usize)> = recipes.iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let b_star_set_by = match opts.recipe {
+        Recipe::Best => ranked.iter().take(3).map(|r| r.2).collect(),
+        // A quantile is set by the whole distribution, not by named models.
+        Recipe::P90 | Recipe::Median => Vec::new(),
+    };
+    let frontier_slope = frontier_trend(&recipes, as_of, opts.recipe);
+    Ok(Snapshot {
+        fit,
+        theta_star,
+        b_star,
+        b_star_set_by,
+        frontier_slope,
+        n_recipes: recipes.len(),
+    })
+}
+
+/// b*(τ) at the start of every month from the first published recipe to `as_of`, with the
+/// recipes released by τ (recipes sorted by date).
+fn frontier_months(
+    recipes_by_date: &[(Date, f64, usize)],
+    as_of: Date,
+    recipe: Recipe,
+) -> Vec<(Date, f64)> {
+    let Some(first) = recipes_by_date.first() else {
+        return Vec::new();
+    };
+    let mut series = Vec::new();
+    let mut month = first.0.first_of_month();
+    let mut seen = 0;
+    let mut values: Vec<f64> = Vec::new();
+    while month <= as_of {
+        while seen < recipes_by_date.len() && recipes_by_date[seen].0 <= month {
+            values.push(recipes_by_date[seen].1);
+            seen += 1;
+        }
+        let mut v = values.clone();
+        if let Some(b) = frontier::frontier_value(&mut v, recipe) {
+            series.push((month, b));
+        }
+        month = match month.checked_add(1.month()) {
+            Ok(next) => next,
+            Err(_) => break,
+        };
+    }
+    series
+}
+
+/// The slope (ECI points a year) of the monthly b*(τ); `None` with under a year of months.
+fn frontier_trend(
+    recipes_by_date: &[(Date, f64, usize)],
+    as_of: Date,
+    recipe: Recipe,
+) -> Option<f64> {
+    let series = frontier_months(recipes_by_date, as_of, recipe);
+    if series.len() < 12 {
+        return None;
+    }
+    let ts: Vec<f64> = series.iter().map(|(d, _)| year_fraction(*d)).collect();
+    let bs: Vec<f64> = series.iter().map(|(_, b)| *b).collect();
+    frontier::slope(&ts, &bs)
+}
+
+/// The fit at `as_of` and the efficiency frontier b*(τ) month by month up to it: what the
+/// frontier and progress charts draw.
+pub fn frontier_series(
+    points: &[Point],
+    as_of: Date,
+    opts: &Options,
+) -> Result<(Fit, Vec<(Date, f64)>), Error> {
+    let models = available(points, as_of);
+    let usable = |p: &Point| opts.include_distilled || !p.distilled;
+    let fit = frontier::fit(models.iter().copied().filter(|p| usable(p)), as_of)?;
+    let mut recipes: Vec<(Date, f64, usize)> = models
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.open && usable(p))
+        .filter_map(|(i, p)| Some((p.released, fit.efficiency(p)?, i)))
+        .collect();
+    recipes.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)));
+    Ok((fit, frontier_months(&recipes, as_of, opts.recipe)))
+}
+
+/// 5th and 95th percentiles (linear interpolation) of `values`.
+fn interval(values: &mut [f64]) -> (f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        let pos = p * (values.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
+    };
+    (q(0.05), q(0.95))
+}
+
+/// Runs `f` on `resamples` bootstrap replicates of `models`: indices drawn with replacement, and
+/// capabilities perturbed by their standard errors; `f` gets the replicate's generator for any
+/// further draws. Deterministic for a seed.
+fn bootstrap<T: Send>(
+    models: &[&Point],
+    opts: &Options,
+    f: impl Fn(&[&Point], &[f64], &mut ChaCha8Rng) -> Option<T> + Sync,
+) -> (Vec<T>, usize) {
+    let results: Vec<Option<T>> = (0..opts.resamples)
+        .into_par_iter()
+        .map(|i| {
+            let mut rng = ChaCha8Rng::seed_from_u64(opts.seed.wrapping_add(i as u64));
+            let drawn: Vec<&Point> = (0..models.len())
+                .map(|_| models[rng.random_range(0..models.len())])
+                .collect();
+            let theta: Vec<f64> = drawn
+                .iter()
+                .map(|p| {
+                    let z: f64 = rng.sample(StandardNormal);
+                    p.capability + z * p.capability_se
+                })
+                .collect();
+            f(&drawn, &theta, &mut rng)
+        })
+        .collect();
+    let failed = results.iter().filter(|r| r.is_none()).count();
+    (results.into_iter().flatten().collect(), failed)
+}
+
+/// The floor at `as_of`.
+pub fn floor_at(points: &[Point], as_of: Date, opts: &Options) -> Result<Floor, Error> {
+    let models = available(points, as_of);
+    let theta: Vec<f64> = models.iter().map(|p| p.capability).collect();
+    let (set_by, star) = theta_star(&models, &theta).ok_or_else(|| no_published(as_of, points))?;
+    let s = snapshot(&models, &theta, star, as_of, opts)?;
+
+    // θ* is set by the models that exist, so it is not resampled: each replicate perturbs every
+    // open model's capability and takes the highest. The fit and the frontier use the resample.
+    let open: Vec<&Point> = models.iter().copied().filter(|p| p.open).collect();
+    let (draws, failed) = bootstrap(&models, opts, |drawn, theta, rng| {
+        let star = open
+            .iter()
+            .map(|p| p.capability + rng.sample::<f64, _>(StandardNormal) * p.capability_se)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let r = snapshot(drawn, theta, star, as_of, opts).ok()?;
+        Some((r.log10_floor(), r.fit.k, r.progress()))
+    });
+    let (mut floors, mut ks): (Vec<f64>, Vec<f64>) = draws.iter().map(|d| (d.0, d.1)).unzip();
+    let mut progress: Vec<f64> = draws.iter().filter_map(|d| d.2).collect();
+    let point_floor = s.log10_floor();
+    let (lo, hi) = if floors.is_empty() {
+        (point_floor, point_floor)
+    } else {
+        interval(&mut floors)
+    };
+    let (k_lo, k_hi) = if ks.is_empty() {
+        (s.fit.k, s.fit.k)
+    } else {
+        interval(&mut ks)
+    };
+    let (p_lo, p_hi) = if progress.len() >= 2 {
+        let (a, b) = interval(&mut progress);
+        (Some(a), Some(b))
+    } else {
+        (None, None)
+    };
+    let progress_per_year = s.progress();
+    Ok(Floor {
+        as_of,
+        recipe: opts.recipe,
+        floor_flop: 10f64.powf(point_floor),
+        floor_flop_lo: 10f64.powf(lo.min(point_floor)),
+        floor_flop_hi: 10f64.powf(hi.max(point_floor)),
+        set_by: models[set_by].id.clone(),
+        set_by_released: models[set_by].released,
+        theta_star: s.theta_star,
+        k: s.fit.k,
+        k_lo,
+        k_hi,
+        b_star: s.b_star,
+        b_star_set_by: s
+            .b_star_set_by
+            .iter()
+            .map(|&i| models[i].id.clone())
+            .collect(),
+        progress_per_year,
+        progress_per_year_lo: p_lo,
+        progress_per_year_hi: p_hi,
+        halving_months: progress_per_year.map(frontier::halving_months),
+        frontier_slope: s.frontier_slope,
+        typical_progress_per_year: frontier::progress_factor(s.fit.g, s.fit.k),
+        n_fit: s.fit.n,
+        n_recipes: s.n_recipes,
+        resamples: opts.resamples,
+        resamples_failed: failed,
+        seed: opts.seed,
+    })
+}
+
+/// The error for an as-of date before any published model, naming the earliest one.
+fn no_published(as_of: Date, points: &[Point]) -> Error {
+    let earliest = points
+        .iter()
+        .filter(|p| p.open)
+        .min_by_key(|p| p.released)
+        .map_or("none in the registry".to_string(), |p| {
+            format!("{} ({})", p.id, p.released)
+        });
+    Error::NoPublishedModel { as_of, earliest }
+}
+
+/// How often `floor history` samples the floor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Step {
+    Month,
+    Quarter,
+}
+
+/// The floor over a date range. Dates before enough models existed to define it are listed in
+/// `undefined` with the reason, not silently dropped.
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    pub rows: Vec<HistoryRow>,
+    pub undefined: Vec<Undefined>,
+}
+
+/// A date at which the floor is not defined.
+#[derive(Debug, Clone, Serialize)]
+pub struct Undefined {
+    pub date: Date,
+    pub reason: String,
+}
+
+/// One row of the floor's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRow {
+    #[serde(flatten)]
+    pub floor: Floor,
+    /// Releases since the previous row that became θ* or entered the b* set.
+    pub moved_by: Vec<String>,
+}
+
+/// The floor at each step from `from` to `to` (inclusive). An error only if it is defined at
+/// none of them.
+pub fn history(
+    points: &[Point],
+    from: Date,
+    to: Date,
+    step: Step,
+    opts: &Options,
+) -> Result<History, Error> {
+    if from > to {
+        return Err(Error::EmptyRange { from, to });
+    }
+    let span = match step {
+        Step::Month => 1.month(),
+        Step::Quarter => 3.months(),
+    };
+    let mut dates = Vec::new();
+    let mut d = from;
+    while d <= to {
+        dates.push(d);
+        d = match d.checked_add(span) {
+            Ok(next) => next,
+            Err(_) => break,
+        };
+    }
+    let mut floors = Vec::with_capacity(dates.len());
+    let mut undefined = Vec::new();
+    let mut last_error = None;
+    for &d in &dates {
+        match floor_at(points, d, opts) {
+            Ok(f) => floors.push(f),
+            Err(e) => {
+                undefined.push(Undefined {
+                    date: d,
+                    reason: e.to_string(),
+                });
+                last_error = Some(e);
+            }
+        }
+    }
+    if floors.is_empty() {
+        return Err(last_error.expect("dates is not empty, since from <= to"));
+    }
+    let mut rows = Vec::with_capacity(floors.len());
+    let mut previous: Option<&Floor> = None;
+    for f in &floors {
+        let mut moved_by = Vec::new();
+        if let Some(prev) = previous {
+            let new = |id: &String| {
+                points
+                    .iter()
+                    .any(|p| &p.id == id && p.released > prev.as_of && p.released <= f.as_of)
+            };
+            if f.set_by != prev.set_by && new(&f.set_by) {
+                moved_by.push(f.set_by.clone());
+            }
+            for id in &f.b_star_set_by {
+                if !prev.b_star_set_by.contains(id) && new(id) && !moved_by.contains(id) {
+                    moved_by.push(id.clone());
+                }
+            }
+        }
+        rows.push(HistoryRow {
+            floor: f.clone(),
+            moved_by,
+        });
+        previous = Some(f);
+    }
+    Ok(History { rows, undefined })
+}
+
+/// The floor projected forward from the as-of date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Projection {
+    pub as_of: Date,
+    pub until: Date,
+    pub threshold_flop: f64,
+    /// ECI points a year gained by the capability record of open models (θ*).
+    pub theta_star_slope: f64,
+    /// ECI points a year gained by the efficiency frontier (b*).
+    pub b_star_slope: f64,
+    /// When the floor reaches the threshold: `Some(date)` if before `until` on the central
+    /// trend (or already), else `None`.
+    pub crossing: Option<Date>,
+    pub crossing_lo: Option<Date>,
+    pub crossing_hi: Option<Date>,
+    /// Share of bootstrap resamples in which the floor crosses the threshold by `until`.
+    pub crossing_probability: f64,
+    pub rows: Vec<ProjectionRow>,
+    pub resamples: usize,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectionRow {
+    pub date: Date,
+    pub floor_flop: f64,
+    pub floor_flop_lo: f64,
+    pub floor_flop_hi: f64,
+}
+
+/// Slope (ECI points a year) of the open capability record: the open models that were the most
+/// capable published model when released.
+fn record_slope(models: &[&Point], theta: &[f64]) -> Option<f64> {
+    let mut open: Vec<(f64, f64)> = models
+        .iter()
+        .zip(theta)
+        .filter(|(p, _)| p.open)
+        .map(|(p, &t)| (year_fraction(p.released), t))
+        .collect();
+    open.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut best = f64::NEG_INFINITY;
+    let (mut ts, mut ys) = (Vec::new(), Vec::new());
+    for (t, y) in open {
+        if y > best {
+            best = y;
+            ts.push(t);
+            ys.push(y);
+        }
+    }
+    frontier::slope(&ts, &ys)
+}
+
+/// Projects θ* and b* forward on their trends from `as_of` to `until`, month by month, and finds
+/// when the floor reaches `threshold_flop`.
+pub fn project(
+    points: &[Point],
+    as_of: Date,
+    until: Date,
+    threshold_flop: f64,
+    opts: &Options,
+) -> Result<Projection, Error> {
+    if until < as_of {
+        return Err(Error::EmptyRange {
+            from: as_of,
+            to: until,
+        });
+    }
+    let models = available(points, as_of);
+    let theta: Vec<f64> = models.iter().map(|p| p.capability).collect();
+    let (_, star) = theta_star(&models, &theta).ok_or_else(|| no_published(as_of, points))?;
+    let s = snapshot(&models, &theta, star, as_of, opts)?;
+    let a = record_slope(&models, &theta).unwrap_or(0.0);
+    let b = s.frontier_slope.unwrap_or(0.0);
+    let t0 = year_fraction(as_of);
+    let target = threshold_flop.log10();
+    let line = |theta_star: f64, b_star: f64, k: f64, a: f64, b: f64, t: f64| {
+        (theta_star + a * (t - t0) - (b_star + b * (t - t0))) / k
+    };
+    // Years after as_of at which the line reaches the target (0 if already there).
+    let crossing_years = |theta_star: f64, b_star: f64, k: f64, a: f64, b: f64| -> Option<f64> {
+        let now = (theta_star - b_star) / k;
+        if now >= target {
+            return Some(0.0);
+        }
+        let rate = (a - b) / k;
+        (rate > 0.0).then(|| (target - now) / rate)
+    };
+    let (draws, _) = bootstrap(&models, opts, |drawn, theta, _| {
+        let (_, star) = theta_star(drawn, theta)?;
+        let r = snapshot(drawn, theta, star, as_of, opts).ok()?;
+        let a = record_slope(drawn, theta).unwrap_or(0.0);
+        Some((
+            r.theta_star,
+            r.b_star,
+            r.fit.k,
+            a,
+            r.frontier_slope.unwrap_or(0.0),
+        ))
+    });
+    let horizon = year_fraction(until) - t0;
+    let to_date = |years: f64| -> Option<Date> {
+        let days = (years * 365.25).round() as i64;
+        as_of.checked_add(jiff::Span::new().days(days)).ok()
+    };
+    let central = crossing_years(s.theta_star, s.b_star, s.fit.k, a, b).filter(|&y| y <= horizon);
+    let mut crossings: Vec<f64> = draws
+        .iter()
+        .map(|&(ts, bs, k, a, b)| crossing_years(ts, bs, k, a, b).unwrap_or(f64::INFINITY))
+        .collect();
+    let crossed = crossings.iter().filter(|&&y| y <= horizon).count();
+    let (lo, hi) = if crossings.is_empty() {
+        (f64::INFINITY, f64::INFINITY)
+    } else {
+        interval(&mut crossings)
+    };
+    let mut rows = Vec::new();
+    let mut month = as_of;
+    while month <= until {
+        let t = year_fraction(month);
+        let mut values: Vec<f64> = draws
+            .iter()
+            .map(|&(ts, bs, k, a, b)| line(ts, bs, k, a, b, t))
+            .collect();
+        let centre = line(s.theta_star, s.b_star, s.fit.k, a, b, t);
+        let (l, h) = if values.is_empty() {
+            (centre, centre)
+        } else {
+            interval(&mut values)
+        };
+        rows.push(ProjectionRow {
+            date: month,
+            floor_flop: 10f64.powf(centre),
+            floor_flop_lo: 10f64.powf(l.min(centre)),
+            floor_flop_hi: 10f64.powf(h.max(centre)),
+        });
+        month = match month.checked_add(1.month()) {
+            Ok(m) => m,
+            Err(_) => break,
+        };
+    }
+    Ok(Projection {
+        as_of,
+        until,
+        threshold_flop,
+        theta_star_slope: a,
+        b_star_slope: b,
+        crossing: central.and_then(to_date),
+        crossing_lo: (lo <= horizon).then(|| to_date(lo)).flatten(),
+        crossing_hi: (hi <= horizon).then(|| to_date(hi)).flatten(),
+        crossing_probability: if draws.is_empty() {
+            0.0
+        } else {
+            crossed as f64 / draws.len() as f64
+        },
+        rows,
+        resamples: opts.resamples,
+        seed: opts.seed,
+    })
+}
+
+/// The floor before and after adding a hypothetical open release.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhatIf {
+    pub before: Floor,
+    pub after: Floor,
+    /// after / before.
+    pub ratio: f64,
+}
+
+/// Adds `release` to the models and compares the floor at `as_of` (by default its release date).
+pub fn what_if(
+    points: &[Point],
+    release: Point,
+    as_of: Option<Date>,
+    opts: &Options,
+) -> Result<WhatIf, Error> {
+    let as_of = as_of.unwrap_or(release.released).max(release.released);
+    let before = floor_at(points, as_of, opts)?;
+    let mut with = points.to_vec();
+    with.push(release);
+    let after = floor_at(&with, as_of, opts)?;
+    Ok(WhatIf {
+        ratio: after.floor_flop / before.floor_flop,
+        before,
+        after,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i16, m: i8, d: i8) -> Date {
+        Date::new(y, m, d).unwrap()
+    }
+
+    fn world() -> Vec<Point> {
+        frontier::synthetic_points()
+    }
+
+    fn quick() -> Options {
+        Options {
+            resamples: 200,
+            ..Options::default()
+        }
+    }
+
+    #[test]
+    fn the_floor_follows_its_definition() {
+        let pts = world();
+        let as_of = date(2026, 1, 1);
+        let f = floor_at(&pts, as_of, &quick()).unwrap();
+        assert!((f.k - 15.0).abs() < 0.5, "k = {}", f.k);
+        let expected = 10f64.powf((f.theta_star - f.b_star) / f.k);
+        assert!((f.floor_flop / expected - 1.0).abs() < 1e-9);
+        assert!(f.floor_flop_lo <= f.floor_flop && f.floor_flop <= f.floor_flop_hi);
+        // θ* is the most capable open model released by the as-of date.
+        let best_open = pts
+            .iter()
+            .filter(|p| p.open && p.released <= as_of)
+            .max_by(|a, b| a.capability.total_cmp(&b.capability))
+            .unwrap();
+        assert_eq!(f.set_by, best_open.id);
+        assert_eq!(f.b_star_set_by.len(), 3);
+        // Recipes improve 7.5 points a year in this world: about 3.16× a year.
+        let p = f.progress_per_year.unwrap();
+        assert!(p > 2.0 && p < 5.0, "progress {p}");
+        assert!(
+            (f.typical_progress_per_year - 10f64.powf(0.5)).abs() < 0.5,
+            "{}",
+            f.typical_progress_per_year
+        );
+    }
+
+    #[test]
+    fn nothing_released_after_the_as_of_date_is_used() {
+        let mut pts = world();
+        let as_of = date(2024, 6, 30);
+        let a = floor_at(&pts, as_of, &quick()).unwrap();
+        // A far more capable open model released the next day changes nothing at the as-of date.
+        pts.push(Point {
+            id: "future".into(),
+            released: date(2024, 7, 1),
+            capability: 1000.0,
+            capability_se: 0.1,
+            log10_compute: Some(27.0),
+            open: true,
+            distilled: false,
+        });
+        let b = floor_at(&pts, as_of, &quick()).unwrap();
+        assert_eq!(a.floor_flop, b.floor_flop);
+        assert_eq!(a.floor_flop_lo, b.floor_flop_lo);
+        assert_eq!(a.k, b.k);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_interval() {
+        let pts = world();
+        let a = floor_at(&pts, date(2026, 1, 1), &quick()).unwrap();
+        let b = floor_at(&pts, date(2026, 1, 1), &quick()).unwrap();
+        assert_eq!(
+            (a.floor_flop_lo, a.floor_flop_hi),
+            (b.floor_flop_lo, b.floor_flop_hi)
+        );
+        let c = floor_at(&pts, date(2026, 1, 1), &Options { seed: 7, ..quick() }).unwrap();
+        assert_ne!(a.floor_flop_lo, c.floor_flop_lo);
+    }
+
+    #[test]
+    fn a_more_capable_open_release_raises_the_floor_and_a_more_efficient_one_lowers_it() {
+        let pts = world();
+        let as_of = date(2026, 3, 1);
+        let base = floor_at(&pts, as_of, &quick()).unwrap();
+        let stronger = Point {
+            id: "stronger".into(),
+            released: as_of,
+            capability: base.theta_star + 10.0,
+            capability_se: 0.5,
+            log10_compute: None,
+            open: true,
+            distilled: false,
+        };
+        let w = what_if(&pts, stronger, None, &quick()).unwrap();
+        assert_eq!(w.after.set_by, "stronger");
+        assert!(
+            (w.ratio - 10f64.powf(10.0 / w.after.k)).abs() / w.ratio < 0.05,
+            "{}",
+            w.ratio
+        );
+        // Three times more efficient than the frontier recipe.
+        let x = (base.theta_star - 1.0 - base.b_star) / base.k - 3f64.log10();
+        let efficient = Point {
+            id: "efficient".into(),
+            released: as_of,
+            capability: base.theta_star - 1.0,
+            capability_se: 0.5,
+            log10_compute: Some(x),
+            open: true,
+            distilled: false,
+        };
+        let w = what_if(&pts, efficient, None, &quick()).unwrap();
+        assert!(w.ratio < 1.0, "{}", w.ratio);
+        assert!(w.after.b_star_set_by.contains(&"efficient".to_string()));
+    }
+
+    #[test]
+    fn distilled_recipes_are_left_out_unless_asked_for() {
+        let mut pts = world();
+        let as_of = date(2026, 3, 1);
+        let base = floor_at(&pts, as_of, &quick()).unwrap();
+        // A student reaching near-frontier capability on a tenth of the frontier's compute.
+        let x = (base.theta_star - 1.0 - base.b_star) / base.k - 1.0;
+        pts.push(Point {
+            id: "student".into(),
+            released: date(2026, 2, 1),
+            capability: base.theta_star - 1.0,
+            capability_se: 0.5,
+            log10_compute: Some(x),
+            open: true,
+            distilled: true,
+        });
+        let f = floor_at(&pts, as_of, &quick()).unwrap();
+        assert!(!f.b_star_set_by.contains(&"student".to_string()));
+        let g = floor_at(
+            &pts,
+            as_of,
+            &Options {
+                include_distilled: true,
+                ..quick()
+            },
+        )
+        .unwrap();
+        assert!(g.b_star_set_by.contains(&"student".to_string()));
+    }
+
+    #[test]
+    fn an_as_of_date_before_any_published_model_is_an_error() {
+        let e = floor_at(&world(), date(2020, 1, 1), &quick()).unwrap_err();
+        assert!(e.to_string().contains("no open-weight model"), "{e}");
+        assert!(e.to_string().contains("m00 (2021-01-15)"), "{e}");
+    }
+
+    #[test]
+    fn history_marks_the_releases_that_moved_the_floor() {
+        let h = history(
+            &world(),
+            date(2025, 1, 1),
+            date(2026, 1, 1),
+            Step::Quarter,
+            &Options {
+                resamples: 20,
+                ..quick()
+            },
+        )
+        .unwrap();
+        assert_eq!(h.rows.len(), 5);
+        assert!(h.undefined.is_empty());
+        assert!(h.rows.iter().skip(1).any(|r| !r.moved_by.is_empty()));
+        // Before enough models exist, dates are listed as undefined with the reason.
+        let h = history(
+            &world(),
+            date(2021, 1, 1),
+            date(2023, 1, 1),
+            Step::Quarter,
+            &Options {
+                resamples: 20,
+                ..quick()
+            },
+        )
+        .unwrap();
+        assert!(!h.undefined.is_empty() && !h.rows.is_empty());
+        assert!(
+            h.undefined[0].reason.contains("no open-weight model"),
+            "{}",
+            h.undefined[0].reason
+        );
+        assert!(history(
+            &world(),
+            date(2010, 1, 1),
+            date(2011, 1, 1),
+            Step::Quarter,
+            &quick()
+        )
+        .is_err());
+        assert!(history(
+            &world(),
+            date(2026, 1, 1),
+            date(2025, 1, 1),
+            Step::Month,
+            &quick()
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn the_projection_crosses_when_capability_outruns_efficiency() {
+        let p = project(&world(), date(2026, 1, 1), date(2040, 1, 1), 1e26, &quick()).unwrap();
+        assert!(p.theta_star_slope > 0.0);
+        assert_eq!(p.rows.first().unwrap().date, date(2026, 1, 1));
+        assert!(p.rows.windows(2).all(|w| w[0].date < w[1].date));
+        if let Some(c) = p.crossing {
+            assert!(c >= date(2026, 1, 1) && c <= date(2040, 1, 1));
+        }
+        assert!((0.0..=1.0).contains(&p.crossing_probability));
+    }
+}
