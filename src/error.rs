@@ -14,6 +14,21 @@ pub enum Error {
     /// A checkpoint (safetensors file, shard index or `config.json`) could not be read or is invalid.
     #[error(transparent)]
     Checkpoint(#[from] crate::checkpoint::Error),
+    /// The floor (or its history, projection, what-if) is not defined for these inputs.
+    #[error(transparent)]
+    Floor(#[from] crate::floor::Error),
+    /// The frontier fit is not defined for these inputs.
+    #[error(transparent)]
+    Frontier(#[from] crate::frontier::Error),
+    /// The backtest has nothing to test.
+    #[error(transparent)]
+    Backtest(#[from] crate::backtest::Error),
+    /// A what-if release file is unreadable or invalid.
+    #[error(transparent)]
+    WhatIf(#[from] crate::whatif::Error),
+    /// A chart or report file could not be written.
+    #[error(transparent)]
+    Report(#[from] crate::report::Error),
     /// Writing the answer to standard output failed.
     #[error("writing output: {0}")]
     Output(#[source] io::Error),

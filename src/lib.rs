@@ -21,6 +21,8 @@ pub mod error;
 pub mod floor;
 pub mod frontier;
 pub mod report;
+pub mod tomlfile;
 pub mod units;
+pub mod whatif;
 
 pub use error::Error;

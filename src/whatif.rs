@@ -1,0 +1,174 @@
+/*!
+A hypothetical open-weight release for `capfloor floor what-if --add FILE.toml`: how would the
+floor move if this model were published?
+
+```toml
+id = "hypothetical-open-model"   # optional; default "what-if"
+released = "2026-12-01"
+capability = 155.0               # on the ECI scale, or give benchmark scores instead:
+# [benchmarks]
+# gpqa_diamond = 0.81            # fraction correct, benchmark ids as in the registry
+training_compute_flop = 3e25     # optional: lets the release move the efficiency frontier too
+distilled = false                # optional
+```
+
+Exactly one of `capability` and `[benchmarks]`. Scores must be fractions in [0, 1] of benchmarks
+the registry knows; the capability they imply comes from the fitted item parameters.
+*/
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+/// A what-if file, parsed but not yet turned into a capability.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    #[serde(default = "default_id")]
+    pub id: String,
+    #[serde(deserialize_with = "crate::tomlfile::date")]
+    pub released: Date,
+    pub capability: Option<f64>,
+    #[serde(default)]
+    pub benchmarks: BTreeMap<String, f64>,
+    pub training_compute_flop: Option<f64>,
+    #[serde(default)]
+    pub distilled: bool,
+}
+
+fn default_id() -> String {
+    "what-if".to_string()
+}
+
+/// A what-if file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not valid TOML, or a field of the wrong type; the message gives line and column.
+    #[error("{}: {message}", path.display())]
+    Toml { path: PathBuf, message: String },
+    /// A value outside what the field allows.
+    #[error("{}: {field}: {problem}", path.display())]
+    Field {
+        path: PathBuf,
+        field: String,
+        problem: String,
+    },
+}
+
+impl Release {
+    /// Reads and checks a what-if file.
+    pub fn load(path: &Path) -> Result<Release, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Release, Error> {
+        let release: Release = toml::from_str(text).map_err(|e| Error::Toml {
+            path: path.to_path_buf(),
+            message: crate::tomlfile::describe(text, &e),
+        })?;
+        let field = |field: &str, problem: String| Error::Field {
+            path: path.to_path_buf(),
+            field: field.to_string(),
+            problem,
+        };
+        match (release.capability, release.benchmarks.is_empty()) {
+            (Some(_), false) => {
+                return Err(field(
+                    "capability",
+                    "give either capability or [benchmarks], not both".into(),
+                ))
+            }
+            (None, true) => {
+                return Err(field(
+                    "capability",
+                    "missing: give capability (ECI scale) or [benchmarks] scores".into(),
+                ))
+            }
+            (Some(c), true) if !c.is_finite() => {
+                return Err(field("capability", format!("{c} is not a number")))
+            }
+            _ => {}
+        }
+        for (id, &score) in &release.benchmarks {
+            if !(0.0..=1.0).contains(&score) {
+                return Err(field(
+                    &format!("benchmarks.{id}"),
+                    format!("{score} is outside [0, 1] (scores are fractions correct)"),
+                ));
+            }
+        }
+        if let Some(c) = release.training_compute_flop {
+            if !(c.is_finite() && c > 0.0) {
+                return Err(field(
+                    "training_compute_flop",
+                    format!("{c} is not a positive number of operations"),
+                ));
+            }
+        }
+        Ok(release)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Release, Error> {
+        Release::parse(Path::new("w.toml"), text)
+    }
+
+    #[test]
+    fn a_release_with_a_capability_is_read() {
+        let r = parse("released = 2026-12-01\ncapability = 155.5\ntraining_compute_flop = 3e25\n")
+            .unwrap();
+        assert_eq!(r.id, "what-if");
+        assert_eq!(r.released, Date::new(2026, 12, 1).unwrap());
+        assert_eq!(r.capability, Some(155.5));
+        assert_eq!(r.training_compute_flop, Some(3e25));
+    }
+
+    #[test]
+    fn benchmark_scores_stand_in_for_a_capability() {
+        let r =
+            parse("id = \"x\"\nreleased = 2026-12-01\n[benchmarks]\ngpqa_diamond = 0.8\n").unwrap();
+        assert_eq!(r.benchmarks["gpqa_diamond"], 0.8);
+    }
+
+    #[test]
+    fn impossible_inputs_name_the_field() {
+        let e = parse("released = 2026-12-01\n").unwrap_err().to_string();
+        assert!(e.contains("w.toml: capability: missing"), "{e}");
+        let e = parse("released = 2026-12-01\ncapability = 1.0\n[benchmarks]\nmmlu = 0.5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not both"), "{e}");
+        let e = parse("released = 2026-12-01\n[benchmarks]\nmmlu = 1.5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("benchmarks.mmlu: 1.5 is outside [0, 1]"), "{e}");
+        let e = parse("released = 2026-12-01\ncapability = 1.0\ntraining_compute_flop = -1.0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("training_compute_flop"), "{e}");
+        let e = parse("released = \"next year\"\ncapability = 1.0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("w.toml") && e.contains("line 1"), "{e}");
+        let e = parse("released = 2026-12-01\ncapability = 1.0\ncolour = \"red\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("colour"), "{e}");
+    }
+}
