@@ -17,6 +17,8 @@ Each module owns one noun of that chain and never calls back up it.
 pub mod backtest;
 pub mod checkpoint;
 pub mod cli;
+pub mod compute;
+pub mod declaration;
 pub mod error;
 pub mod floor;
 pub mod frontier;

@@ -1,0 +1,338 @@
+/*!
+A training-compute declaration: what a developer states about how a model was trained, in TOML.
+It is the input to `capfloor classify` and `capfloor dossier`; `docs/declaration.md` documents it
+and `capfloor declaration schema` prints its JSON Schema.
+
+```toml
+[model]
+name = "Example-70B"
+developer = "Example Labs"
+weights_published = false
+checkpoint = "checkpoints/example-70b"   # optional: parameters are read from its headers
+parameters_active = 70.6e9               # optional when a checkpoint is given
+release_date = 2026-10-01                # optional
+
+[base_model]                             # optional: a registry model whose compute is inherited
+registry_id = "llama-3.1-70b"            # or: operations = 7.9e24 and source = "…"
+
+[[phases]]
+kind = "pretraining"                     # pretraining, midtraining, finetuning, rl,
+                                         # synthetic_data, distillation_teacher
+tokens = 15e12                           # tokens trained on: 6·N·D
+tokens_generated = 0                     # tokens generated: 2·N·D
+generator_parameters = 405e9             # N of the generating model (default: this model's)
+operations = 6.4e24                      # the operations the developer counted
+hardware = { chip = "H100 SXM", count = 8192, hours = 720, precision = "bf16", utilisation = 0.40 }
+
+[[benchmarks]]                           # optional: for the capability-implied cross-check
+id = "gpqa_diamond"
+score = 0.62
+```
+*/
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// A parsed, validated declaration.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Declaration {
+    pub model: Model,
+    pub base_model: Option<BaseModel>,
+    pub phases: Vec<Phase>,
+    #[serde(default)]
+    pub benchmarks: Vec<BenchmarkScore>,
+}
+
+/// The model being declared.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    pub name: String,
+    pub developer: String,
+    /// Whether the weights are (or will be) published: published weights are outside 4E091.
+    pub weights_published: bool,
+    /// Checkpoint directory or file, relative to the declaration.
+    pub checkpoint: Option<PathBuf>,
+    /// Active parameters per token (all parameters for a dense model).
+    pub parameters_active: Option<f64>,
+    pub parameters_total: Option<f64>,
+    #[serde(default, deserialize_with = "crate::tomlfile::optional_date")]
+    #[schemars(with = "Option<String>")]
+    pub release_date: Option<Date>,
+}
+
+/// The model this one was trained from, whose operations count toward it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BaseModel {
+    /// A model id in the registry; its training compute is inherited.
+    pub registry_id: Option<String>,
+    /// Or the base model's training operations, stated directly.
+    pub operations: Option<f64>,
+    /// Where an explicit figure comes from.
+    pub source: Option<String>,
+}
+
+/// A stage of training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseKind {
+    Pretraining,
+    Midtraining,
+    Finetuning,
+    Rl,
+    SyntheticData,
+    DistillationTeacher,
+}
+
+/// One phase of training and what is known of its size.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub kind: PhaseKind,
+    /// A label when a kind occurs more than once.
+    pub name: Option<String>,
+    /// Tokens trained on (forward and backward passes: 6·N·D).
+    pub tokens: Option<f64>,
+    /// Tokens generated (forward passes only: 2·N·D), e.g. RL rollouts or synthetic data.
+    pub tokens_generated: Option<f64>,
+    /// Active parameters of the model that generated the tokens, if not this one.
+    pub generator_parameters: Option<f64>,
+    /// The operations the developer counted for this phase.
+    pub operations: Option<f64>,
+    pub hardware: Option<Hardware>,
+}
+
+/// The accelerators a phase ran on.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hardware {
+    /// A chip in `data/chips.csv` (names match as `capfloor tpp` matches them).
+    pub chip: String,
+    pub count: f64,
+    pub hours: f64,
+    /// Number format of the training arithmetic: fp8, bf16, fp16, tf32, fp32.
+    pub precision: String,
+    /// Model FLOP utilisation, in (0, 1].
+    pub utilisation: f64,
+}
+
+/// A benchmark score the developer reports.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BenchmarkScore {
+    /// A benchmark id in the registry.
+    pub id: String,
+    /// Fraction correct, in [0, 1].
+    pub score: f64,
+}
+
+/// A declaration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not valid TOML, or a field of the wrong type (with line and column).
+    #[error("{}: {message}", path.display())]
+    Toml { path: PathBuf, message: String },
+    /// A value no training run can have.
+    #[error("{}: {field}: {problem}", path.display())]
+    Field {
+        path: PathBuf,
+        field: String,
+        problem: String,
+    },
+}
+
+impl Declaration {
+    pub fn load(path: &Path) -> Result<Declaration, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Declaration, Error> {
+        let d: Declaration = toml::from_str(text).map_err(|e| Error::Toml {
+            path: path.to_path_buf(),
+            message: crate::tomlfile::describe(text, &e),
+        })?;
+        d.validate(path)?;
+        Ok(d)
+    }
+
+    /// Every value a real training run could have, and at least one estimate per phase.
+    fn validate(&self, path: &Path) -> Result<(), Error> {
+        let bad = |field: String, problem: String| Error::Field {
+            path: path.to_path_buf(),
+            field,
+            problem,
+        };
+        let positive = |field: String, v: Option<f64>| match v {
+            Some(x) if !(x.is_finite() && x > 0.0) => {
+                Err(bad(field, format!("{x} must be a positive number")))
+            }
+            _ => Ok(()),
+        };
+        let non_negative = |field: String, v: Option<f64>| match v {
+            Some(x) if !(x.is_finite() && x >= 0.0) => {
+                Err(bad(field, format!("{x} must be zero or more")))
+            }
+            _ => Ok(()),
+        };
+        positive(
+            "model.parameters_active".into(),
+            self.model.parameters_active,
+        )?;
+        positive("model.parameters_total".into(), self.model.parameters_total)?;
+        if let Some(b) = &self.base_model {
+            match (&b.registry_id, b.operations) {
+                (Some(_), Some(_)) => {
+                    return Err(bad(
+                        "base_model".into(),
+                        "give registry_id or operations, not both".into(),
+                    ))
+                }
+                (None, None) => {
+                    return Err(bad(
+                        "base_model".into(),
+                        "give registry_id (a registry model) or operations".into(),
+                    ))
+                }
+                _ => positive("base_model.operations".into(), b.operations)?,
+            }
+        }
+        if self.phases.is_empty() {
+            return Err(bad(
+                "phases".into(),
+                "at least one [[phases]] entry is needed".into(),
+            ));
+        }
+        for (i, p) in self.phases.iter().enumerate() {
+            let f = |name: &str| format!("phases[{i}].{name}");
+            non_negative(f("tokens"), p.tokens)?;
+            non_negative(f("tokens_generated"), p.tokens_generated)?;
+            positive(f("generator_parameters"), p.generator_parameters)?;
+            non_negative(f("operations"), p.operations)?;
+            if let Some(h) = &p.hardware {
+                positive(f("hardware.count"), Some(h.count))?;
+                if !(h.hours.is_finite() && h.hours > 0.0) {
+                    return Err(bad(
+                        f("hardware.hours"),
+                        format!("{} must be a positive number of hours", h.hours),
+                    ));
+                }
+                if !(h.utilisation > 0.0 && h.utilisation <= 1.0) {
+                    return Err(bad(
+                        f("hardware.utilisation"),
+                        format!("{} is outside (0, 1]", h.utilisation),
+                    ));
+                }
+            }
+            let has_tokens =
+                p.tokens.is_some_and(|t| t > 0.0) || p.tokens_generated.is_some_and(|t| t > 0.0);
+            if !has_tokens && p.operations.is_none() && p.hardware.is_none() {
+                return Err(bad(
+                    format!("phases[{i}]"),
+                    "nothing to estimate: give tokens, tokens_generated, operations or hardware"
+                        .into(),
+                ));
+            }
+        }
+        for (i, b) in self.benchmarks.iter().enumerate() {
+            if !(0.0..=1.0).contains(&b.score) {
+                return Err(bad(
+                    format!("benchmarks[{i}].score"),
+                    format!("{} is outside [0, 1]", b.score),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The declaration's JSON Schema (for `capfloor declaration schema`).
+    pub fn schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(Declaration)).expect("a schema is JSON")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[model]
+name = "M"
+developer = "D"
+weights_published = false
+parameters_active = 7e9
+
+[[phases]]
+kind = "pretraining"
+tokens = 2e12
+"#;
+
+    fn parse(text: &str) -> Result<Declaration, Error> {
+        Declaration::parse(Path::new("d.toml"), text)
+    }
+
+    #[test]
+    fn a_minimal_declaration_is_read() {
+        let d = parse(MINIMAL).unwrap();
+        assert_eq!(d.phases[0].kind, PhaseKind::Pretraining);
+        assert_eq!(d.model.parameters_active, Some(7e9));
+    }
+
+    #[test]
+    fn impossible_values_name_the_field() {
+        let cases = [
+            (MINIMAL.replace("tokens = 2e12", "tokens = -1.0"), "phases[0].tokens"),
+            (format!("{MINIMAL}hardware = {{ chip = \"H100\", count = 8, hours = -3, precision = \"bf16\", utilisation = 0.4 }}\n"), "phases[0].hardware.hours"),
+            (format!("{MINIMAL}hardware = {{ chip = \"H100\", count = 8, hours = 3, precision = \"bf16\", utilisation = 1.5 }}\n"), "phases[0].hardware.utilisation"),
+            (format!("{MINIMAL}hardware = {{ chip = \"H100\", count = 8, hours = 3, precision = \"bf16\", utilisation = 0 }}\n"), "phases[0].hardware.utilisation"),
+            (MINIMAL.replace("tokens = 2e12", "name = \"empty\""), "phases[0]: nothing to estimate"),
+            (format!("{MINIMAL}[base_model]\nregistry_id = \"x\"\noperations = 1e24\n"), "base_model: give registry_id or operations, not both"),
+            (format!("{MINIMAL}[[benchmarks]]\nid = \"mmlu\"\nscore = 2.0\n"), "benchmarks[0].score"),
+        ];
+        for (text, expected) in cases {
+            let e = parse(&text).unwrap_err().to_string();
+            assert!(e.contains(expected), "expected {expected:?} in {e}");
+            assert!(e.starts_with("d.toml: "), "{e}");
+        }
+    }
+
+    #[test]
+    fn toml_errors_give_line_and_column() {
+        let e = parse(&MINIMAL.replace("kind = \"pretraining\"", "kind = \"pretrain\""))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 9, column 8"), "{e}");
+        let e = parse(&format!("{MINIMAL}colour = 1\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn the_schema_names_every_phase_kind() {
+        let s = Declaration::schema().to_string();
+        for kind in [
+            "pretraining",
+            "midtraining",
+            "finetuning",
+            "rl",
+            "synthetic_data",
+            "distillation_teacher",
+        ] {
+            assert!(s.contains(kind), "{kind} missing from the schema");
+        }
+    }
+}
