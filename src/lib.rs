@@ -25,6 +25,7 @@ pub mod frontier;
 pub mod report;
 pub mod tomlfile;
 pub mod units;
+pub mod verdict;
 pub mod whatif;
 
 pub use error::Error;

@@ -1,0 +1,189 @@
+/*!
+Where a model's training operations fall against each compute regime: *below*, *above*, or
+*indeterminate* when the interval of estimates straddles the threshold — the case a technical
+opinion exists for. Every verdict carries its chain of reasons.
+
+Thresholds differ in how they compare: ECCN 4E091 and California SB 53 apply at 10^26 *or more*
+operations; the EU AI Act presumes systemic risk *greater than* 10^25. Published (open-weight)
+models are outside 4E091 whatever their compute.
+*/
+
+use serde::Serialize;
+
+/// How a regime's threshold compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// In scope at the threshold or above (≥).
+    AtLeast,
+    /// In scope strictly above the threshold (>).
+    GreaterThan,
+}
+
+/// One regime's threshold as the verdict needs it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Threshold {
+    /// `4e091`, `eu-ai-act-systemic-risk`, `eu-gpai`, `ca-sb53`, `us-eo14110`.
+    pub id: String,
+    pub name: String,
+    pub threshold_flop: f64,
+    pub comparison: Comparison,
+    /// The regime's legal status (in force, rescinded, revoked …), shown beside the verdict.
+    pub status: String,
+    pub source: String,
+    /// Published weights are outside the regime (4E091's first de-control).
+    pub published_exempt: bool,
+    /// How the threshold was arrived at (e.g. max(10^26, floor) for 4E091).
+    pub basis: String,
+}
+
+/// The three possible answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Below,
+    Above,
+    /// The interval straddles the threshold.
+    Indeterminate,
+    /// The regime does not apply at all (published weights under 4E091).
+    NotApplicable,
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Outcome::Below => "below",
+            Outcome::Above => "above",
+            Outcome::Indeterminate => "indeterminate",
+            Outcome::NotApplicable => "not applicable",
+        })
+    }
+}
+
+/// One regime's verdict. Field names are the `classify --json` shape of each `regimes` entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub id: String,
+    pub name: String,
+    pub verdict: Outcome,
+    pub threshold_flop: f64,
+    pub comparison: Comparison,
+    pub status: String,
+    pub source: String,
+    pub reasons: Vec<String>,
+}
+
+/// The verdict of operations in `[lo, hi]` (point `point`) against `t`.
+pub fn judge(t: &Threshold, point: f64, lo: f64, hi: f64, weights_published: bool) -> Verdict {
+    let mut reasons = vec![format!(
+        "threshold {:.2e} FLOP ({})",
+        t.threshold_flop, t.basis
+    )];
+    let op = match t.comparison {
+        Comparison::AtLeast => "≥",
+        Comparison::GreaterThan => ">",
+    };
+    let in_scope = |x: f64| match t.comparison {
+        Comparison::AtLeast => x >= t.threshold_flop,
+        Comparison::GreaterThan => x > t.threshold_flop,
+    };
+    let verdict = if weights_published && t.published_exempt {
+        reasons.push("the weights are published: published models are outside this regime whatever their compute".into());
+        Outcome::NotApplicable
+    } else if in_scope(lo) {
+        reasons.push(format!(
+            "every estimate is {op} the threshold: lowest {lo:.2e} FLOP"
+        ));
+        Outcome::Above
+    } else if !in_scope(hi) {
+        reasons.push(format!(
+            "every estimate is below the threshold: highest {hi:.2e} FLOP"
+        ));
+        Outcome::Below
+    } else {
+        reasons.push(format!(
+            "the estimates straddle the threshold: {lo:.2e} to {hi:.2e} FLOP (central {point:.2e}); a technical opinion should settle which side"
+        ));
+        Outcome::Indeterminate
+    };
+    reasons.push(format!("regime status: {}", t.status));
+    Verdict {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        verdict,
+        threshold_flop: t.threshold_flop,
+        comparison: t.comparison,
+        status: t.status.clone(),
+        source: t.source.clone(),
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn threshold(flop: f64, comparison: Comparison) -> Threshold {
+        Threshold {
+            id: "t".into(),
+            name: "T".into(),
+            threshold_flop: flop,
+            comparison,
+            status: "in force".into(),
+            source: "test".into(),
+            published_exempt: true,
+            basis: "test".into(),
+        }
+    }
+
+    #[test]
+    fn an_interval_wholly_on_one_side_is_below_or_above() {
+        let t = threshold(1e26, Comparison::AtLeast);
+        assert_eq!(judge(&t, 5e25, 4e25, 6e25, false).verdict, Outcome::Below);
+        assert_eq!(judge(&t, 2e26, 1.5e26, 3e26, false).verdict, Outcome::Above);
+        let v = judge(&t, 9e25, 8e25, 1.2e26, false);
+        assert_eq!(v.verdict, Outcome::Indeterminate);
+        assert!(v.reasons.iter().any(|r| r.contains("straddle")));
+    }
+
+    #[test]
+    fn at_least_and_greater_than_differ_exactly_at_the_threshold() {
+        assert_eq!(
+            judge(
+                &threshold(1e26, Comparison::AtLeast),
+                1e26,
+                1e26,
+                1e26,
+                false
+            )
+            .verdict,
+            Outcome::Above
+        );
+        assert_eq!(
+            judge(
+                &threshold(1e25, Comparison::GreaterThan),
+                1e25,
+                1e25,
+                1e25,
+                false
+            )
+            .verdict,
+            Outcome::Below
+        );
+    }
+
+    #[test]
+    fn published_weights_are_outside_4e091_whatever_the_compute() {
+        let v = judge(
+            &threshold(1e26, Comparison::AtLeast),
+            1e27,
+            1e27,
+            1e27,
+            true,
+        );
+        assert_eq!(v.verdict, Outcome::NotApplicable);
+        let mut eu = threshold(1e25, Comparison::GreaterThan);
+        eu.published_exempt = false;
+        assert_eq!(judge(&eu, 1e27, 1e27, 1e27, true).verdict, Outcome::Above);
+    }
+}
