@@ -29,6 +29,24 @@ pub enum Error {
     /// A chart or report file could not be written.
     #[error(transparent)]
     Report(#[from] crate::report::Error),
+    /// The model registry is unreadable or invalid.
+    #[error(transparent)]
+    Registry(#[from] crate::registry::Error),
+    /// The capability index cannot be fitted.
+    #[error(transparent)]
+    Capability(#[from] crate::capability::Error),
+    /// The regimes data file is invalid.
+    #[error(transparent)]
+    Regimes(#[from] crate::regimes::Error),
+    /// A declaration is unreadable or invalid.
+    #[error(transparent)]
+    Declaration(#[from] crate::declaration::Error),
+    /// The operations cannot be estimated from the declaration.
+    #[error(transparent)]
+    Compute(#[from] crate::compute::Error),
+    /// An option value the parser could not check on its own.
+    #[error("{0}")]
+    Usage(String),
     /// Writing the answer to standard output failed.
     #[error("writing output: {0}")]
     Output(#[source] io::Error),

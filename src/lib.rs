@@ -15,6 +15,7 @@ Each module owns one noun of that chain and never calls back up it.
 */
 
 pub mod backtest;
+pub mod capability;
 pub mod checkpoint;
 pub mod cli;
 pub mod compute;
@@ -22,6 +23,8 @@ pub mod declaration;
 pub mod error;
 pub mod floor;
 pub mod frontier;
+pub mod regimes;
+pub mod registry;
 pub mod report;
 pub mod tomlfile;
 pub mod units;

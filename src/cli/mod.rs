@@ -12,7 +12,13 @@ use serde::Serialize;
 
 use crate::Error;
 
+pub mod backtest;
+pub mod capability;
+pub mod chart;
+pub mod floor;
 pub mod inspect;
+pub mod points;
+pub mod registry;
 
 /// Where a frontier AI model's weights stand under compute-based export controls.
 #[derive(Debug, Parser)]
@@ -28,8 +34,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The 4E091 capability floor: today, over time, projected, or with a hypothetical release.
+    Floor(floor::Args),
     /// Count a checkpoint's parameters from its safetensors headers (no tensor data is read).
     Inspect(inspect::Args),
+    /// The model registry: import from Epoch AI exports, validate, list, show.
+    Registry(registry::Args),
+    /// The aggregate capability index of every model, on the ECI scale.
+    Capability(capability::Args),
+    /// Predict each open model's compute out of sample and measure the errors.
+    Backtest(backtest::Args),
+    /// Draw the floor, the frontier or the progress chart (SVG or PNG).
+    Chart(chart::Args),
 }
 
 /// How a command that ran to completion ended.
@@ -43,8 +59,16 @@ pub enum Outcome {
 
 /// Runs one parsed command line, writing its answer to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let sources = points::Sources {
+        registry_dir: cli.registry.clone(),
+    };
     match cli.command {
+        Command::Floor(args) => floor::run(&args, &sources, out),
         Command::Inspect(args) => inspect::run(&args, out),
+        Command::Registry(args) => registry::run(&args, &sources, out),
+        Command::Capability(args) => capability::run(&args, &sources, out),
+        Command::Backtest(args) => backtest::run(&args, &sources, out),
+        Command::Chart(args) => chart::run(&args, &sources, out),
     }
 }
 

@@ -2,5 +2,7 @@
 //! scratch directory (see `workdir.rs`), one module per subcommand.
 
 mod fixtures;
+mod floor;
 mod inspect;
+mod registry;
 mod workdir;

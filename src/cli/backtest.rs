@@ -1,0 +1,88 @@
+/*!
+`capfloor backtest`: predicts each open-weight model's training compute from its capability and
+release date with a fit that never saw it or anything later, and reports the errors and the
+coverage of the prediction intervals. The numbers come from [`crate::backtest`].
+*/
+
+use std::io::Write;
+
+use crate::backtest;
+use crate::cli::points::{self, Sources};
+use crate::cli::{write_json, Outcome};
+use crate::Error;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Include distilled models (left out by default: their compute understates their recipe).
+    #[arg(long)]
+    pub include_distilled: bool,
+    /// Leave out compute figures below this confidence (confident, likely, speculative).
+    #[arg(long, value_name = "LEVEL")]
+    pub min_confidence: Option<String>,
+    /// List every prediction.
+    #[arg(long)]
+    pub verbose: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let points = points::load(sources, args.min_confidence.as_deref())?;
+    let b = backtest::run(&points, args.include_distilled)?;
+    if args.json {
+        write_json(out, &b)?;
+        return Ok(Outcome::Success);
+    }
+    let verdict = |ok: bool| if ok { "meets target" } else { "misses target" };
+    writeln!(out, "backtest: {} open-weight models predicted out of sample ({} skipped: too few earlier models)", b.n, b.skipped.len())?;
+    writeln!(
+        out,
+        "  median |error|      {:.3} orders of magnitude (×{:.2})  target ≤ 0.30: {}",
+        b.median_abs_log10_error,
+        10f64.powf(b.median_abs_log10_error),
+        verdict(b.median_abs_log10_error <= 0.30)
+    )?;
+    writeln!(
+        out,
+        "  80% interval holds  {:.1}% of models",
+        100.0 * b.coverage_80
+    )?;
+    writeln!(
+        out,
+        "  90% interval holds  {:.1}% of models  target 85–95%: {}",
+        100.0 * b.coverage_90,
+        verdict((0.85..=0.95).contains(&b.coverage_90))
+    )?;
+    let p = &b.progress;
+    writeln!(
+        out,
+        "  progress (joint fit, fixed compute)  {:.2}×/year",
+        p.typical_per_year
+    )?;
+    writeln!(
+        out,
+        "    literature: Ho et al. 2024 {:.1}×/year (95% CI {:.1}–{:.1}); Epoch ECI record frontier ≈{:.0}×/year, joint OLS ≈{:.0}×/year",
+        p.ho_2024_per_year, p.ho_2024_per_year_lo, p.ho_2024_per_year_hi, p.epoch_record_frontier_per_year, p.epoch_joint_ols_per_year
+    )?;
+    if args.verbose {
+        writeln!(
+            out,
+            "\n{:<36} {:<10} {:>7} {:>9} {:>7}  90% interval",
+            "model", "released", "actual", "predicted", "error"
+        )?;
+        for x in &b.predictions {
+            writeln!(
+                out,
+                "{:<36} {:<10} {:>7.2} {:>9.2} {:>+7.2}  {:.2}–{:.2}",
+                x.id,
+                x.released.to_string(),
+                x.log10_compute,
+                x.predicted_log10_compute,
+                x.error,
+                x.lo90,
+                x.hi90
+            )?;
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,379 @@
+/*!
+`capfloor floor`: the 4E091 capability floor at a date, its history, its projection, and what a
+hypothetical release would do to it. The numbers come from [`crate::floor`]; this file parses
+arguments and prints.
+*/
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::cli::points::{self, Sources};
+use crate::cli::{write_json, Outcome};
+use crate::floor::{self, Floor, Options, Step};
+use crate::frontier::{self, Recipe};
+use crate::units::Flop;
+use crate::whatif::Release;
+use crate::Error;
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The date the floor is computed for (default: today). Only models released by then count.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Date>,
+    #[command(flatten)]
+    pub method: Method,
+    /// Print JSON instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The definitional choices every floor command shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Method {
+    /// Which published recipe is "the most efficient published methods".
+    #[arg(long, value_enum, default_value_t = Recipe::Best)]
+    pub recipe: Recipe,
+    /// Bootstrap resamples behind each interval.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub resamples: usize,
+    /// Seed of the bootstrap (results are identical for the same seed).
+    #[arg(long, default_value_t = 4091)]
+    pub seed: u64,
+    /// Let distilled models define recipes (their compute understates what their capability cost).
+    #[arg(long)]
+    pub include_distilled: bool,
+    /// Leave out compute figures below this confidence (confident, likely, speculative).
+    #[arg(long, value_name = "LEVEL")]
+    pub min_confidence: Option<String>,
+}
+
+impl Method {
+    pub fn options(&self) -> Options {
+        Options {
+            recipe: self.recipe,
+            resamples: self.resamples,
+            seed: self.seed,
+            include_distilled: self.include_distilled,
+        }
+    }
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// The floor at each month or quarter of a date range, marking the releases that moved it.
+    History {
+        #[arg(long, value_name = "DATE")]
+        from: Date,
+        #[arg(long, value_name = "DATE")]
+        to: Date,
+        #[arg(long, value_enum, default_value_t = StepArg::Quarter)]
+        step: StepArg,
+        #[command(flatten)]
+        method: Method,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Extrapolates the capability record and the efficiency frontier: when does the floor
+    /// reach 10^26?
+    Project {
+        #[arg(long, value_name = "DATE")]
+        until: Date,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<Date>,
+        #[command(flatten)]
+        method: Method,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How the floor moves if a hypothetical open model were released.
+    WhatIf {
+        /// TOML file describing the release (see the README).
+        #[arg(long, value_name = "FILE")]
+        add: PathBuf,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<Date>,
+        #[command(flatten)]
+        method: Method,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StepArg {
+    Month,
+    Quarter,
+}
+
+/// Today's date in UTC (the as-of default; results are reproducible with an explicit --as-of).
+pub fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// The `floor --json` shape: the floor and the regime it feeds.
+#[derive(Serialize)]
+struct FloorOutput<'a> {
+    #[serde(flatten)]
+    floor: &'a Floor,
+    /// max(threshold, floor): what a closed model's operations are compared with.
+    effective_threshold_flop: f64,
+    threshold_flop: f64,
+    regime: &'a points::RegimeStatus,
+}
+
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+    match &args.command {
+        None => {
+            let points = points::load(sources, args.method.min_confidence.as_deref())?;
+            let as_of = args.as_of.unwrap_or_else(today);
+            let f = floor::floor_at(&points, as_of, &args.method.options())?;
+            let regime = points::regime_4e091(sources)?;
+            let output = FloorOutput {
+                floor: &f,
+                effective_threshold_flop: regime.threshold_flop.max(f.floor_flop),
+                threshold_flop: regime.threshold_flop,
+                regime: &regime,
+            };
+            if args.json {
+                write_json(out, &output)?;
+            } else {
+                print_floor(out, &output)?;
+            }
+        }
+        Some(Command::History {
+            from,
+            to,
+            step,
+            method,
+            json,
+        }) => {
+            let points = points::load(sources, method.min_confidence.as_deref())?;
+            let step = match step {
+                StepArg::Month => Step::Month,
+                StepArg::Quarter => Step::Quarter,
+            };
+            let h = floor::history(&points, *from, *to, step, &method.options())?;
+            if *json {
+                write_json(out, &h)?;
+            } else {
+                writeln!(
+                    out,
+                    "{:<10}  {:>9}  {:>19}  {:<28}  moved by",
+                    "as of", "floor", "90% interval", "set by"
+                )?;
+                for r in &h.rows {
+                    let f = &r.floor;
+                    writeln!(
+                        out,
+                        "{:<10}  {:>9}  {:>19}  {:<28}  {}",
+                        f.as_of.to_string(),
+                        sci(f.floor_flop),
+                        format!("{} – {}", sci(f.floor_flop_lo), sci(f.floor_flop_hi)),
+                        f.set_by,
+                        r.moved_by.join(", ")
+                    )?;
+                }
+                for u in &h.undefined {
+                    writeln!(out, "{:<10}  undefined: {}", u.date.to_string(), u.reason)?;
+                }
+            }
+        }
+        Some(Command::Project {
+            until,
+            as_of,
+            method,
+            json,
+        }) => {
+            let points = points::load(sources, method.min_confidence.as_deref())?;
+            let regime = points::regime_4e091(sources)?;
+            let as_of = as_of.unwrap_or_else(today);
+            let p = floor::project(
+                &points,
+                as_of,
+                *until,
+                regime.threshold_flop,
+                &method.options(),
+            )?;
+            if *json {
+                write_json(out, &p)?;
+            } else {
+                let first = p
+                    .rows
+                    .first()
+                    .expect("as_of <= until gives at least one row");
+                writeln!(
+                    out,
+                    "floor projected from {} to {} ({} resamples, seed {})",
+                    p.as_of, p.until, p.resamples, p.seed
+                )?;
+                writeln!(
+                    out,
+                    "  capability record     {:+.2} ECI points/year (open models)",
+                    p.theta_star_slope
+                )?;
+                writeln!(
+                    out,
+                    "  efficiency frontier   {:+.2} ECI points/year",
+                    p.b_star_slope
+                )?;
+                writeln!(out, "  floor now             {}", Flop(first.floor_flop))?;
+                match p.crossing {
+                    Some(d) if d == p.as_of => {
+                        writeln!(out, "  reaches {}      already", sci(p.threshold_flop))?
+                    }
+                    Some(d) => writeln!(
+                        out,
+                        "  reaches {}      {d} (90%: {} – {}; {:.0}% of resamples by {})",
+                        sci(p.threshold_flop),
+                        p.crossing_lo.map_or("—".to_string(), |d| d.to_string()),
+                        p.crossing_hi
+                            .map_or(format!("after {}", p.until), |d| d.to_string()),
+                        100.0 * p.crossing_probability,
+                        p.until
+                    )?,
+                    None => writeln!(
+                        out,
+                        "  reaches {}      not by {} on the central trend ({:.0}% of resamples do)",
+                        sci(p.threshold_flop),
+                        p.until,
+                        100.0 * p.crossing_probability
+                    )?,
+                }
+            }
+        }
+        Some(Command::WhatIf {
+            add,
+            as_of,
+            method,
+            json,
+        }) => {
+            let points = points::load(sources, method.min_confidence.as_deref())?;
+            let release = Release::load(add)?;
+            let point = points::hypothetical(sources, &release, add)?;
+            let w = floor::what_if(&points, point, *as_of, &method.options())?;
+            if *json {
+                write_json(out, &w)?;
+            } else {
+                writeln!(
+                    out,
+                    "what if {} were released on {} (as of {}):",
+                    release.id, release.released, w.after.as_of
+                )?;
+                writeln!(
+                    out,
+                    "  floor before   {}  set by {}",
+                    Flop(w.before.floor_flop),
+                    w.before.set_by
+                )?;
+                writeln!(
+                    out,
+                    "  floor after    {}  set by {}",
+                    Flop(w.after.floor_flop),
+                    w.after.set_by
+                )?;
+                writeln!(out, "  change         ×{:.2}", w.ratio)?;
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// `3.21e25`: three significant figures, for tables.
+fn sci(x: f64) -> String {
+    format!("{x:.2e}")
+}
+
+fn print_floor(out: &mut dyn Write, o: &FloorOutput) -> std::io::Result<()> {
+    let f = o.floor;
+    let interval = |lo: Option<f64>, hi: Option<f64>, unit: &str| match (lo, hi) {
+        (Some(lo), Some(hi)) => format!(" (90%: {lo:.1}–{hi:.1}{unit})"),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "4E091 capability floor as of {} (recipe: {})",
+        f.as_of, f.recipe
+    )?;
+    let row =
+        |out: &mut dyn Write, label: &str, value: String| writeln!(out, "  {label:<22}{value}");
+    row(
+        out,
+        "floor",
+        format!(
+            "{}  (90%: {} – {})",
+            Flop(f.floor_flop),
+            sci(f.floor_flop_lo),
+            sci(f.floor_flop_hi)
+        ),
+    )?;
+    row(
+        out,
+        "set by",
+        format!(
+            "{} (open weights, released {}), capability {:.1} ECI",
+            f.set_by, f.set_by_released, f.theta_star
+        ),
+    )?;
+    row(
+        out,
+        "capability per 10×",
+        format!("k = {:.2} ECI (90%: {:.2}–{:.2})", f.k, f.k_lo, f.k_hi),
+    )?;
+    let setters = if f.b_star_set_by.is_empty() {
+        String::new()
+    } else {
+        format!(", set by {}", f.b_star_set_by.join(", "))
+    };
+    row(
+        out,
+        "efficiency frontier",
+        format!("b* = {:.2} ECI at 1 FLOP{setters}", f.b_star),
+    )?;
+    match f.progress_per_year {
+        Some(p) => row(
+            out,
+            "algorithmic progress",
+            format!(
+                "{p:.2}×/year{}, compute halving every {:.1} months",
+                interval(f.progress_per_year_lo, f.progress_per_year_hi, "×"),
+                frontier::halving_months(p)
+            ),
+        )?,
+        None => row(
+            out,
+            "algorithmic progress",
+            "not estimated (under a year of published recipes)".into(),
+        )?,
+    }
+    row(
+        out,
+        "fit",
+        format!(
+            "{} models with compute, {} published recipes, {} resamples (seed {})",
+            f.n_fit, f.n_recipes, f.resamples, f.seed
+        ),
+    )?;
+    row(
+        out,
+        "effective threshold",
+        format!(
+            "{} = max({}, floor)",
+            Flop(o.effective_threshold_flop),
+            sci(o.threshold_flop)
+        ),
+    )?;
+    row(
+        out,
+        "4E091 status",
+        format!("{} ({})", o.regime.status, o.regime.source),
+    )?;
+    Ok(())
+}

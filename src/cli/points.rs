@@ -1,0 +1,137 @@
+/*!
+What the floor commands share: the registry (embedded or `--registry DIR`), the capability fit on
+it, and the models as the frontier sees them ([`Point`]s): capability with its standard error,
+training compute, release date, open weights or not, distilled or not.
+*/
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::capability::{self, FitOptions};
+use crate::frontier::Point;
+use crate::regimes;
+use crate::registry::{Accessibility, Confidence, Registry};
+use crate::whatif::{self, Release};
+use crate::Error;
+
+/// Where the data comes from.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub registry_dir: Option<PathBuf>,
+}
+
+impl Sources {
+    pub fn registry(&self) -> Result<Registry, Error> {
+        Ok(Registry::open(self.registry_dir.as_deref())?)
+    }
+}
+
+/// The 4E091 regime's base threshold and status, printed beside every floor.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegimeStatus {
+    pub id: String,
+    pub threshold_flop: f64,
+    pub status: String,
+    pub source: String,
+}
+
+pub fn regime_4e091(_sources: &Sources) -> Result<RegimeStatus, Error> {
+    let r = regimes::get("4e091")?;
+    Ok(RegimeStatus {
+        id: r.id,
+        threshold_flop: r.threshold_flop,
+        status: r.status,
+        source: r.source,
+    })
+}
+
+/// Parses `--min-confidence`.
+fn min_confidence(level: Option<&str>) -> Result<Option<Confidence>, Error> {
+    Ok(match level {
+        None => None,
+        Some("confident") => Some(Confidence::Confident),
+        Some("likely") => Some(Confidence::Likely),
+        Some("speculative") => Some(Confidence::Speculative),
+        Some(other) => {
+            return Err(Error::Usage(format!(
+                "--min-confidence: {other:?} is not one of confident, likely, speculative"
+            )))
+        }
+    })
+}
+
+/// Models with fewer benchmark scores than this have too uncertain a capability to place on
+/// the frontier (a single saturated benchmark says little).
+pub const MIN_SCORES: usize = 3;
+
+/// Every registry model with a release date and at least `MIN_SCORES` scores, as a frontier
+/// point. Compute figures below `min_confidence` are dropped (the model still counts for θ*).
+pub fn load(sources: &Sources, min_confidence_level: Option<&str>) -> Result<Vec<Point>, Error> {
+    let min = min_confidence(min_confidence_level)?;
+    let registry = sources.registry()?;
+    let fit = capability::fit(&registry, &FitOptions::default())?;
+    Ok(points(&registry, &fit, min, MIN_SCORES))
+}
+
+/// The frontier's view of `registry` under `fit`.
+pub fn points(
+    registry: &Registry,
+    fit: &capability::CapabilityFit,
+    min: Option<Confidence>,
+    min_scores: usize,
+) -> Vec<Point> {
+    registry
+        .models
+        .iter()
+        .filter_map(|m| {
+            let c = fit.get(&m.id).filter(|c| c.n_scores >= min_scores)?;
+            let trusted = min.is_none_or(|min| m.confidence.is_some_and(|c| c >= min));
+            Some(Point {
+                id: m.id.clone(),
+                released: m.release_date?,
+                capability: c.capability,
+                capability_se: c.capability_se,
+                log10_compute: m.training_compute_flop.filter(|_| trusted).map(f64::log10),
+                open: m.accessibility == Accessibility::OpenWeights,
+                distilled: m.distilled,
+            })
+        })
+        .collect()
+}
+
+/// A what-if release as a frontier point: its capability as given, or from its benchmark scores
+/// under the fitted item parameters.
+pub fn hypothetical(sources: &Sources, release: &Release, path: &Path) -> Result<Point, Error> {
+    let (capability, se) = match release.capability {
+        Some(c) => (c, 0.0),
+        None => {
+            let registry = sources.registry()?;
+            let fit = capability::fit(&registry, &FitOptions::default())?;
+            let scores: Vec<(&str, f64)> = release
+                .benchmarks
+                .iter()
+                .map(|(k, v)| (k.as_str(), *v))
+                .collect();
+            fit.score_new(&scores).map_err(|e| match e {
+                capability::Error::UnknownBenchmark(id) => Error::WhatIf(whatif::Error::Field {
+                    path: path.to_path_buf(),
+                    field: format!("benchmarks.{id}"),
+                    problem:
+                        "not a benchmark of the registry (see capfloor capability --benchmarks)"
+                            .into(),
+                }),
+                other => other.into(),
+            })?
+        }
+    };
+    Ok(Point {
+        id: release.id.clone(),
+        released: release.released,
+        capability,
+        capability_se: se,
+        log10_compute: release.training_compute_flop.map(f64::log10),
+        open: true,
+        distilled: release.distilled,
+    })
+}

@@ -1,0 +1,242 @@
+/*!
+`capfloor registry …`: rebuild the registry from Epoch's exports, validate a registry, list its
+models, show one. The work is in [`crate::registry`].
+*/
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::cli::points::Sources;
+use crate::cli::{write_json, Outcome};
+use crate::registry::{import, Accessibility, Model};
+use crate::units::{Flop, ParamCount};
+use crate::Error;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Rebuild models.csv, benchmarks.csv and scores.csv from Epoch AI exports.
+    Import {
+        /// A folder laid out like the shared data-sources/ (epoch-benchmarking-hub/,
+        /// epoch-notable-ai-models/).
+        #[arg(long, value_name = "DIR")]
+        epoch: PathBuf,
+        /// Where to write the CSVs (default: data/).
+        #[arg(long, value_name = "DIR", default_value = "data")]
+        out: PathBuf,
+        /// Corrections to apply (default: OUT/overrides.csv).
+        #[arg(long, value_name = "FILE")]
+        overrides: Option<PathBuf>,
+    },
+    /// Check a registry (the embedded one, or --registry DIR) and report every problem.
+    Validate,
+    /// List the models.
+    List {
+        /// Only models with published weights.
+        #[arg(long)]
+        open: bool,
+        /// Only models released on or after this date.
+        #[arg(long, value_name = "DATE")]
+        since: Option<Date>,
+        /// Only models released on or before this date.
+        #[arg(long, value_name = "DATE")]
+        until: Option<Date>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everything the registry knows about one model.
+    Show {
+        model: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The `registry list --json` shape.
+#[derive(Serialize)]
+struct Listed<'a> {
+    id: &'a str,
+    name: &'a str,
+    release_date: Option<Date>,
+    accessibility: Accessibility,
+    training_compute_flop: Option<f64>,
+    compute_basis: Option<crate::registry::ComputeBasis>,
+    confidence: Option<crate::registry::Confidence>,
+    parameters_total: Option<f64>,
+    parameters_active: Option<f64>,
+    distilled: bool,
+    n_scores: usize,
+}
+
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+    match &args.command {
+        Command::Import {
+            epoch,
+            out: dir,
+            overrides,
+        } => {
+            let overrides = overrides
+                .clone()
+                .unwrap_or_else(|| dir.join("overrides.csv"));
+            let imported = import::import(epoch, &overrides)?;
+            let files = import::write(&imported, dir)?;
+            writeln!(
+                out,
+                "{} models, {} benchmarks, {} scores ({} rows left out: no model version, or a score outside [0, 1])",
+                imported.models.len(),
+                imported.benchmarks.len(),
+                imported.scores.len(),
+                imported.skipped_scores
+            )?;
+            for f in files {
+                writeln!(out, "wrote {}", f.display())?;
+            }
+        }
+        Command::Validate => {
+            let r = sources.registry()?;
+            writeln!(
+                out,
+                "{}: {} models, {} benchmarks, {} scores: valid",
+                r.origin,
+                r.models.len(),
+                r.benchmarks.len(),
+                r.scores.len()
+            )?;
+        }
+        Command::List {
+            open,
+            since,
+            until,
+            json,
+        } => {
+            let r = sources.registry()?;
+            let by_model = r.scores_by_model();
+            let keep = |m: &&Model| {
+                (!open || m.accessibility == Accessibility::OpenWeights)
+                    && since.is_none_or(|s| m.release_date.is_some_and(|d| d >= s))
+                    && until.is_none_or(|u| m.release_date.is_some_and(|d| d <= u))
+            };
+            let rows: Vec<Listed> = r
+                .models
+                .iter()
+                .filter(keep)
+                .map(|m| Listed {
+                    id: &m.id,
+                    name: &m.name,
+                    release_date: m.release_date,
+                    accessibility: m.accessibility,
+                    training_compute_flop: m.training_compute_flop,
+                    compute_basis: m.compute_basis,
+                    confidence: m.confidence,
+                    parameters_total: m.parameters_total,
+                    parameters_active: m.parameters_active,
+                    distilled: m.distilled,
+                    n_scores: by_model.get(m.id.as_str()).map_or(0, Vec::len),
+                })
+                .collect();
+            if *json {
+                write_json(out, &rows)?;
+            } else {
+                writeln!(
+                    out,
+                    "{:<44} {:<10} {:<12} {:>10} {:>9} {:>6}",
+                    "id", "released", "access", "compute", "params", "scores"
+                )?;
+                for l in &rows {
+                    writeln!(
+                        out,
+                        "{:<44} {:<10} {:<12} {:>10} {:>9} {:>6}",
+                        l.id,
+                        l.release_date.map_or("—".into(), |d| d.to_string()),
+                        l.accessibility.to_string(),
+                        l.training_compute_flop
+                            .map_or("—".into(), |c| format!("{c:.2e}")),
+                        l.parameters_total
+                            .map_or("—".into(), |p| ParamCount(p as u64).to_string()),
+                        l.n_scores
+                    )?;
+                }
+                writeln!(out, "{} models", rows.len())?;
+            }
+        }
+        Command::Show { model, json } => {
+            let r = sources.registry()?;
+            let m = r.model(model)?;
+            let scores: Vec<_> = r.scores.iter().filter(|s| s.model_id == m.id).collect();
+            if *json {
+                #[derive(Serialize)]
+                struct Shown<'a> {
+                    #[serde(flatten)]
+                    model: &'a Model,
+                    scores: Vec<&'a crate::registry::Score>,
+                }
+                write_json(out, &Shown { model: m, scores })?;
+            } else {
+                let opt = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+                let row = |out: &mut dyn Write, k: &str, v: String| writeln!(out, "{k:<16} {v}");
+                row(out, "id", m.id.clone())?;
+                row(out, "name", m.name.clone())?;
+                row(out, "organization", m.organization.clone())?;
+                row(out, "released", opt(m.release_date.map(|d| d.to_string())))?;
+                row(out, "accessibility", m.accessibility.to_string())?;
+                row(
+                    out,
+                    "parameters",
+                    opt(m.parameters_total.map(|p| ParamCount(p as u64).to_string())),
+                )?;
+                row(
+                    out,
+                    "active",
+                    opt(m
+                        .parameters_active
+                        .map(|p| ParamCount(p as u64).to_string())),
+                )?;
+                row(
+                    out,
+                    "tokens",
+                    opt(m.training_tokens.map(|t| format!("{t:.3e}"))),
+                )?;
+                let basis = m
+                    .compute_basis
+                    .map(|b| format!("{b:?}").to_lowercase())
+                    .unwrap_or_default();
+                let conf = m
+                    .confidence
+                    .map(|c| format!("{c:?}").to_lowercase())
+                    .unwrap_or_default();
+                row(
+                    out,
+                    "compute",
+                    opt(m
+                        .training_compute_flop
+                        .map(|c| format!("{} ({basis}, {conf})", Flop(c)))),
+                )?;
+                row(out, "base model", opt(m.base_model.clone()))?;
+                row(out, "distilled", m.distilled.to_string())?;
+                row(
+                    out,
+                    "ECI (Epoch)",
+                    opt(m.eci_published.map(|e| format!("{e:.1}"))),
+                )?;
+                row(out, "variants", m.variants.replace(';', ", "))?;
+                row(out, "source", m.source.clone())?;
+                for s in scores {
+                    writeln!(
+                        out,
+                        "  {:<28} {:>6.3}  ({})",
+                        s.benchmark_id, s.score, s.setting
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}

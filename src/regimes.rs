@@ -1,0 +1,130 @@
+/*!
+The compute regimes capfloor classifies against, read from `data/regimes.toml` (embedded): each
+threshold with how it compares, its legal status and its source. Nothing here is hard-coded law:
+a regime that changes is an edit to the data file.
+*/
+
+use serde::{Deserialize, Serialize};
+
+use crate::verdict::{Comparison, Threshold};
+
+const EMBEDDED: &str = include_str!("../data/regimes.toml");
+
+/// One regime as the data file states it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regime {
+    pub id: String,
+    pub name: String,
+    pub threshold_flop: f64,
+    pub comparison: ComparisonName,
+    /// Published weights are outside the regime.
+    pub published_exempt: bool,
+    /// The threshold is max(threshold, the 4E091 capability floor).
+    pub moving_floor: bool,
+    pub status: String,
+    pub status_date: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComparisonName {
+    AtLeast,
+    GreaterThan,
+}
+
+#[derive(Debug, Deserialize)]
+struct File {
+    regime: Vec<Regime>,
+}
+
+/// The regimes file is part of the binary; a failure here is caught by the tests.
+#[derive(Debug, thiserror::Error)]
+#[error("data/regimes.toml: {0}")]
+pub struct Error(String);
+
+/// Every regime, in file order.
+pub fn all() -> Result<Vec<Regime>, Error> {
+    let file: File =
+        toml::from_str(EMBEDDED).map_err(|e| Error(crate::tomlfile::describe(EMBEDDED, &e)))?;
+    Ok(file.regime)
+}
+
+/// One regime by id.
+pub fn get(id: &str) -> Result<Regime, Error> {
+    all()?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| Error(format!("no regime {id:?}")))
+}
+
+impl Regime {
+    /// The threshold a verdict compares with; `floor_flop` applies to moving-floor regimes.
+    pub fn threshold(&self, floor_flop: Option<f64>) -> Threshold {
+        let (flop, basis) = match (self.moving_floor, floor_flop) {
+            (true, Some(f)) if f > self.threshold_flop => (
+                f,
+                format!(
+                    "the capability floor {f:.2e} FLOP, above {:.0e}",
+                    self.threshold_flop
+                ),
+            ),
+            (true, Some(f)) => (
+                self.threshold_flop,
+                format!(
+                    "{:.0e} FLOP; the capability floor {f:.2e} FLOP is below it",
+                    self.threshold_flop
+                ),
+            ),
+            _ => (
+                self.threshold_flop,
+                format!("{:.0e} FLOP", self.threshold_flop),
+            ),
+        };
+        Threshold {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            threshold_flop: flop,
+            comparison: match self.comparison {
+                ComparisonName::AtLeast => Comparison::AtLeast,
+                ComparisonName::GreaterThan => Comparison::GreaterThan,
+            },
+            status: self.status.clone(),
+            source: self.source.clone(),
+            published_exempt: self.published_exempt,
+            basis,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_regime_the_verdicts_name_is_in_the_data() {
+        let ids: Vec<String> = all().unwrap().into_iter().map(|r| r.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "4e091",
+                "eu-ai-act-systemic-risk",
+                "eu-gpai",
+                "ca-sb53",
+                "us-eo14110"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_4e091_threshold_rises_with_the_floor() {
+        let r = get("4e091").unwrap();
+        assert_eq!(r.threshold(Some(3e25)).threshold_flop, 1e26);
+        assert_eq!(r.threshold(Some(3e26)).threshold_flop, 3e26);
+        assert_eq!(
+            get("ca-sb53").unwrap().threshold(Some(3e26)).threshold_flop,
+            1e26
+        );
+    }
+}

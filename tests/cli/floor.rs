@@ -1,0 +1,233 @@
+//! `capfloor floor`, `capability`, `backtest` and `chart` on the embedded registry.
+
+use crate::workdir::Workdir;
+
+const FAST: [&str; 2] = ["--resamples", "100"];
+
+#[test]
+fn the_floor_json_has_the_keys_the_classifier_relies_on() {
+    let wd = Workdir::new();
+    let mut args = vec!["floor", "--as-of", "2026-06-30", "--json"];
+    args.extend(FAST);
+    let v = wd.run(&args).json();
+    for key in [
+        "as_of",
+        "floor_flop",
+        "floor_flop_lo",
+        "floor_flop_hi",
+        "set_by",
+        "theta_star",
+        "k",
+        "b_star",
+        "progress_per_year",
+        "effective_threshold_flop",
+        "recipe",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let (f, lo, hi) = (
+        v["floor_flop"].as_f64().unwrap(),
+        v["floor_flop_lo"].as_f64().unwrap(),
+        v["floor_flop_hi"].as_f64().unwrap(),
+    );
+    assert!(lo <= f && f <= hi);
+    assert_eq!(v["effective_threshold_flop"].as_f64().unwrap(), f.max(1e26));
+    assert_eq!(v["recipe"], "best");
+    assert!(v["set_by_released"].as_str().unwrap() <= "2026-06-30");
+    // The model that sets θ* is an open-weight model in the registry.
+    let shown = wd
+        .run(&["registry", "show", v["set_by"].as_str().unwrap(), "--json"])
+        .json();
+    assert_eq!(shown["accessibility"], "open_weights");
+}
+
+#[test]
+fn the_floor_depends_on_nothing_released_later() {
+    let wd = Workdir::new();
+    let floor = |as_of: &str| {
+        let mut args = vec!["floor", "--as-of", as_of, "--json"];
+        args.extend(FAST);
+        wd.run(&args).json()
+    };
+    let a = floor("2025-03-01");
+    assert!(a["set_by_released"].as_str().unwrap() <= "2025-03-01");
+    let b = floor("2026-11-01");
+    assert_ne!(a["floor_flop"], b["floor_flop"]);
+    let human = wd
+        .run(&["floor", "--as-of", "2026-06-30", "--resamples", "50"])
+        .success();
+    assert!(
+        human.contains("4E091 capability floor as of 2026-06-30"),
+        "{human}"
+    );
+    assert!(human.contains("rescinded"), "{human}");
+}
+
+#[test]
+fn bad_dates_and_an_as_of_before_any_published_model_are_bad_input() {
+    let wd = Workdir::new();
+    let r = wd.run(&["floor", "--as-of", "2025-02-30"]);
+    assert_eq!(r.code(), 2, "{}", r.stderr());
+    let err = wd.run(&["floor", "--as-of", "1990-01-01"]).bad_input();
+    assert!(err.contains("no open-weight model"), "{err}");
+    let err = wd.run(&["floor", "--min-confidence", "sure"]).bad_input();
+    assert!(err.contains("--min-confidence"), "{err}");
+}
+
+#[test]
+fn history_project_and_what_if_run() {
+    let wd = Workdir::new();
+    let h = wd
+        .run(&[
+            "floor",
+            "history",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2026-01-01",
+            "--step",
+            "quarter",
+            "--resamples",
+            "50",
+            "--json",
+        ])
+        .json();
+    assert_eq!(h["rows"].as_array().unwrap().len(), 5);
+    let p = wd
+        .run(&[
+            "floor",
+            "project",
+            "--as-of",
+            "2026-06-30",
+            "--until",
+            "2030-01-01",
+            "--resamples",
+            "50",
+            "--json",
+        ])
+        .json();
+    assert!(p["rows"].as_array().unwrap().len() > 40);
+    wd.write(
+        "w.toml",
+        "id = \"strong\"\nreleased = 2026-06-30\ncapability = 200.0\n",
+    );
+    let w = wd
+        .run(&[
+            "floor",
+            "what-if",
+            "--add",
+            "w.toml",
+            "--resamples",
+            "50",
+            "--json",
+        ])
+        .json();
+    assert_eq!(w["after"]["set_by"], "strong");
+    assert!(w["ratio"].as_f64().unwrap() > 1.0);
+    wd.write(
+        "s.toml",
+        "released = 2026-06-30\n[benchmarks]\ngpqa_diamond = 0.9\nmmlu = 0.93\n",
+    );
+    let s = wd
+        .run(&[
+            "floor",
+            "what-if",
+            "--add",
+            "s.toml",
+            "--resamples",
+            "50",
+            "--json",
+        ])
+        .json();
+    assert!(s["after"]["floor_flop"].as_f64().is_some());
+}
+
+#[test]
+fn a_what_if_with_unknown_benchmarks_or_impossible_scores_is_bad_input() {
+    let wd = Workdir::new();
+    wd.write(
+        "w.toml",
+        "released = 2026-06-30\n[benchmarks]\nvibes = 0.9\n",
+    );
+    let err = wd.run(&["floor", "what-if", "--add", "w.toml"]).bad_input();
+    assert!(
+        err.contains("w.toml: benchmarks.vibes: not a benchmark of the registry"),
+        "{err}"
+    );
+    wd.write(
+        "w.toml",
+        "released = 2026-06-30\n[benchmarks]\nmmlu = 1.2\n",
+    );
+    let err = wd.run(&["floor", "what-if", "--add", "w.toml"]).bad_input();
+    assert!(
+        err.contains("benchmarks.mmlu: 1.2 is outside [0, 1]"),
+        "{err}"
+    );
+    let err = wd
+        .run(&["floor", "what-if", "--add", "missing.toml"])
+        .bad_input();
+    assert!(err.contains("missing.toml"), "{err}");
+}
+
+#[test]
+fn the_capability_index_ranks_models_as_epoch_does() {
+    let wd = Workdir::new();
+    let c = wd.run(&["capability", "--check", "--json"]).json();
+    assert!(c["spearman"].as_f64().unwrap() >= 0.95, "{c}");
+    assert!(c["n_compared"].as_u64().unwrap() > 100);
+    let rows = wd.run(&["capability", "--open", "--json"]).json();
+    let first = &rows.as_array().unwrap()[0];
+    for key in [
+        "id",
+        "capability",
+        "capability_lo",
+        "capability_hi",
+        "n_scores",
+        "eci_published",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
+    let b = wd.run(&["capability", "--benchmarks"]).success();
+    assert!(b.contains("gpqa_diamond"), "{b}");
+}
+
+#[test]
+fn the_backtest_reports_its_errors_and_coverage() {
+    let wd = Workdir::new();
+    let b = wd.run(&["backtest", "--json"]).json();
+    for key in ["n", "median_abs_log10_error", "coverage_80", "coverage_90"] {
+        assert!(b.get(key).is_some(), "missing {key}");
+    }
+    assert!(b["n"].as_u64().unwrap() > 50);
+}
+
+#[test]
+fn charts_are_written_as_svg_or_png_and_other_names_are_refused() {
+    let wd = Workdir::new();
+    for (kind, file) in [
+        ("floor", "f.svg"),
+        ("frontier", "g.png"),
+        ("progress", "p.svg"),
+    ] {
+        let out = wd
+            .run(&[
+                "chart",
+                kind,
+                "--out",
+                file,
+                "--to",
+                "2026-06-30",
+                "--from",
+                "2025-06-30",
+                "--resamples",
+                "20",
+            ])
+            .success();
+        assert!(out.contains(file));
+        assert!(std::fs::metadata(wd.join(file)).unwrap().len() > 1000);
+    }
+    let err = wd
+        .run(&["chart", "floor", "--out", "f.jpg", "--resamples", "20"])
+        .bad_input();
+    assert!(err.contains("f.jpg: unknown chart format"), "{err}");
+}
