@@ -59,7 +59,9 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                 threshold_flop: regime.threshold_flop,
                 threshold_label: format!(
                     "{:.0e} FLOP: 4E091 threshold ({})",
-                    regime.threshold_flop, regime.status
+                    regime.threshold_flop,
+                    // The status's first clause ("rescinded"); the full text is in the JSON.
+                    regime.status.split(':').next().unwrap_or(&regime.status)
                 ),
                 title: format!(
                     "ECCN 4E091 capability floor, {} to {} (recipe: {})",

@@ -427,6 +427,20 @@ fn base_id(version: &str) -> &str {
     version
 }
 
+/// The model a version belongs to, whatever its spelling: `openai/gpt-oss-120b_high` and
+/// `gpt-oss-120b` are one model. The id kept is the first spelling seen (ECI file first).
+fn model_key(version: &str) -> String {
+    let base = base_id(version);
+    let base = base.rsplit_once('/').map_or(base, |(_, name)| name);
+    base.to_ascii_lowercase()
+}
+
+/// The id shown for a version: without effort suffix or organisation prefix.
+fn display_id(version: &str) -> &str {
+    let base = base_id(version);
+    base.rsplit_once('/').map_or(base, |(_, name)| name)
+}
+
 /// Lower-case letters and digits only: the join key between Epoch's two datasets.
 fn key(name: &str) -> String {
     name.chars()
@@ -544,6 +558,8 @@ pub struct Imported {
 /// Everything known about one model while the exports are read.
 #[derive(Default)]
 struct Draft {
+    /// The id written to models.csv.
+    id: String,
     name: String,
     organization: String,
     release_date: Option<Date>,
@@ -582,8 +598,8 @@ pub fn import(epoch: &Path, overrides: &Path) -> Result<Imported, Error> {
         if version.is_empty() {
             continue;
         }
-        let id = base_id(version).to_string();
-        let d = drafts.entry(id).or_default();
+        let d = drafts.entry(model_key(version)).or_default();
+        fill(&mut d.id, display_id(version));
         d.variants.insert(version.to_string());
         d.from_eci = true;
         let display = field(r, "Display name");
@@ -648,8 +664,9 @@ pub fn import(epoch: &Path, overrides: &Path) -> Result<Imported, Error> {
                 skipped_scores += 1;
                 continue;
             }
-            let id = base_id(version).to_string();
+            let id = model_key(version);
             let d = drafts.entry(id.clone()).or_default();
+            fill(&mut d.id, display_id(version));
             d.variants.insert(version.to_string());
             if d.name.is_empty() {
                 d.name = field(r, "Name").to_string();
@@ -673,6 +690,58 @@ pub fn import(epoch: &Path, overrides: &Path) -> Result<Imported, Error> {
         }
     }
 
+    // One release under several upstream spellings (an API alias, a quantized upload, a
+    // provider's id) shares Epoch's model name and release date: merge those, keeping the best
+    // score. Different dates stay apart, so no score moves earlier in time.
+    let mut groups: BTreeMap<(String, Date), Vec<String>> = BTreeMap::new();
+    for (k, d) in &drafts {
+        if let (false, Some(date)) = (d.name.is_empty(), d.release_date) {
+            groups
+                .entry((key(&d.name), date))
+                .or_default()
+                .push(k.clone());
+        }
+    }
+    // The id kept is the one that spells the model's name (`deepseek-v3.2` for DeepSeek-V3.2,
+    // not the API alias `deepseek-reasoner`), else the first in order.
+    let mut canonical: BTreeMap<String, String> = BTreeMap::new();
+    for ((name, _), members) in groups.iter().filter(|(_, m)| m.len() > 1) {
+        let keep = members
+            .iter()
+            .find(|k| key(k) == *name)
+            .unwrap_or(&members[0])
+            .clone();
+        for k in members.iter().filter(|k| **k != keep) {
+            canonical.insert(k.clone(), keep.clone());
+        }
+    }
+    for (alias, target) in &canonical {
+        let d = drafts.remove(alias).expect("aliases are drafts");
+        let t = drafts.get_mut(target).expect("targets are drafts");
+        t.variants.extend(d.variants);
+        t.from_eci |= d.from_eci;
+        t.accessibility = t.accessibility.or(d.accessibility);
+        t.compute = t.compute.or(d.compute);
+        t.confidence = t.confidence.or(d.confidence);
+        fill(&mut t.organization, &d.organization);
+        fill(&mut t.compute_notes, &d.compute_notes);
+        t.eci = match (t.eci, d.eci) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let mut merged: BTreeMap<(String, &str), (f64, String)> = BTreeMap::new();
+    for ((k, bench), (score, setting)) in best {
+        let k = canonical.get(&k).cloned().unwrap_or(k);
+        match merged.get(&(k.clone(), bench)) {
+            Some((s, _)) if *s >= score => {}
+            _ => {
+                merged.insert((k, bench), (score, setting));
+            }
+        }
+    }
+    let best = merged;
+
     // Join Notable AI Models on the name (or the id), then add open-weight models with a compute
     // figure that have no scores.
     for (id, d) in drafts.iter_mut() {
@@ -692,13 +761,15 @@ pub fn import(epoch: &Path, overrides: &Path) -> Result<Imported, Error> {
         if id.is_empty() || drafts.contains_key(&id) {
             continue;
         }
-        let d = drafts.entry(id).or_default();
+        let d = drafts.entry(id.clone()).or_default();
+        d.id = id;
         d.name = field(r, "Model").to_string();
         d.notable = Some(i);
     }
 
     let mut models = Vec::with_capacity(drafts.len());
-    for (id, d) in &drafts {
+    for d in drafts.values() {
+        let id = &d.id;
         let n = d.notable.map(|i| &notable[i]);
         let nf = |name: &str| n.map_or("", |r| field(r, name));
         let compute = d.compute.or(count(nf("Training compute (FLOP)")));
@@ -762,8 +833,8 @@ pub fn import(epoch: &Path, overrides: &Path) -> Result<Imported, Error> {
     apply_overrides(overrides, &mut models)?;
     let scores = best
         .into_iter()
-        .map(|((model_id, benchmark_id), (score, setting))| Score {
-            model_id,
+        .map(|((key, benchmark_id), (score, setting))| Score {
+            model_id: drafts[&key].id.clone(),
             benchmark_id: benchmark_id.to_string(),
             score,
             setting,
@@ -921,6 +992,12 @@ mod tests {
         assert_eq!(base_id("gpt-5_xhigh"), "gpt-5");
         assert_eq!(base_id("Llama-2-7b_chat"), "Llama-2-7b_chat");
         assert_eq!(base_id("model_K"), "model_K");
+        assert_eq!(
+            model_key("openai/gpt-oss-120b_high"),
+            model_key("gpt-oss-120b")
+        );
+        assert_eq!(display_id("deepseek/deepseek-v3.2"), "deepseek-v3.2");
+        assert_eq!(display_id("Llama-4-Scout_high"), "Llama-4-Scout");
     }
 
     #[test]

@@ -229,30 +229,40 @@ impl Chart for FloorChart<'_> {
             .label(self.threshold_label.as_str())
             .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RED_700.stroke_width(2)));
 
-        // The releases that moved the floor, labelled (alternating above and below).
-        let moved: Vec<(f64, f64, String)> = xs
-            .iter()
-            .zip(self.rows)
-            .filter(|(_, r)| !r.moved_by.is_empty())
-            .map(|(&x, r)| (x, r.floor.floor_flop.log10(), r.moved_by.join(", ")))
-            .collect();
+        // The releases that moved the floor. A new θ* model is labelled (alternating above and
+        // below); a recipe that entered the frontier gets a marker only, so that busy months
+        // stay legible.
+        let mut previous_setter: Option<&str> = None;
+        let mut labelled = 0;
+        let mut marks = Vec::new();
+        for (&x, r) in xs.iter().zip(self.rows) {
+            let new_setter = previous_setter.is_some_and(|p| p != r.floor.set_by)
+                && r.moved_by.contains(&r.floor.set_by);
+            previous_setter = Some(&r.floor.set_by);
+            if r.moved_by.is_empty() {
+                continue;
+            }
+            let y = r.floor.floor_flop.log10();
+            marks.push((x, y, new_setter.then(|| r.floor.set_by.clone()), labelled));
+            if new_setter {
+                labelled += 1;
+            }
+        }
         chart
-            .draw_series(moved.iter().enumerate().map(|(i, (x, y, label))| {
+            .draw_series(marks.iter().map(|(x, y, label, i)| {
                 let dy = if i % 2 == 0 { -22 } else { 12 };
+                let text = label.clone().unwrap_or_default();
                 // Near the right edge, the label goes to the left of its marker (about 7 px a
                 // character at this size) so that it is not cut off.
                 let dx = if *x > x0 + 0.85 * (x1 - x0) {
-                    -6 - 7 * label.chars().count() as i32
+                    -6 - 7 * text.chars().count() as i32
                 } else {
                     6
                 };
+                let size = if label.is_some() { 5 } else { 3 };
                 EmptyElement::at((*x, *y))
-                    + Circle::new((0, 0), 5, BLUE_600.filled())
-                    + Text::new(
-                        label.clone(),
-                        (dx, dy),
-                        ("sans-serif", 13).into_font().color(&BLACK),
-                    )
+                    + Circle::new((0, 0), size, BLUE_600.filled())
+                    + Text::new(text, (dx, dy), ("sans-serif", 13).into_font().color(&BLACK))
             }))
             .map_err(err)?;
         chart
