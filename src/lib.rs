@@ -14,6 +14,7 @@ declaration ─────────────────┴──► comp
 Each module owns one noun of that chain and never calls back up it.
 */
 
+pub mod assessment;
 pub mod backtest;
 pub mod capability;
 pub mod checkpoint;
@@ -23,6 +24,7 @@ pub mod declaration;
 pub mod error;
 pub mod floor;
 pub mod frontier;
+pub mod hardware;
 pub mod regimes;
 pub mod registry;
 pub mod report;

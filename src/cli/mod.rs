@@ -15,6 +15,8 @@ use crate::Error;
 pub mod backtest;
 pub mod capability;
 pub mod chart;
+pub mod classify;
+pub mod declaration;
 pub mod floor;
 pub mod inspect;
 pub mod points;
@@ -46,6 +48,10 @@ pub enum Command {
     Backtest(backtest::Args),
     /// Draw the floor, the frontier or the progress chart (SVG or PNG).
     Chart(chart::Args),
+    /// Where a declared training run falls under 4E091 and the other compute regimes.
+    Classify(classify::Args),
+    /// The training-compute declaration: its JSON Schema, or a check of one file.
+    Declaration(declaration::Args),
 }
 
 /// How a command that ran to completion ended.
@@ -69,6 +75,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Capability(args) => capability::run(&args, &sources, out),
         Command::Backtest(args) => backtest::run(&args, &sources, out),
         Command::Chart(args) => chart::run(&args, &sources, out),
+        Command::Classify(args) => classify::run(&args, &sources, out),
+        Command::Declaration(args) => declaration::run(&args, out),
     }
 }
 

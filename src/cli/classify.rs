@@ -1,0 +1,203 @@
+/*!
+`capfloor classify --declaration FILE [--checkpoint DIR] [--as-of DATE] [--fail-on …] [--json]`:
+where a declared model's training operations fall under 4E091 and the other compute regimes. The
+assessment is [`crate::assessment`]; this file prints it.
+*/
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+use crate::assessment::{self, Assessment};
+use crate::capability::{self, FitOptions};
+use crate::cli::floor::{today, Method};
+use crate::cli::points::{self, Sources};
+use crate::cli::{write_json, Outcome};
+use crate::declaration::Declaration;
+use crate::units::{Flop, ParamCount};
+use crate::verdict;
+use crate::Error;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The training-compute declaration (TOML; see docs/declaration.md).
+    #[arg(long, value_name = "FILE")]
+    pub declaration: PathBuf,
+    /// The checkpoint (overrides model.checkpoint in the declaration).
+    #[arg(long, value_name = "DIR")]
+    pub checkpoint: Option<PathBuf>,
+    /// The date the floor and the regimes are taken at (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Date>,
+    /// Exit with code 1 when any regime's verdict is `above` (or, with `indeterminate`, above or
+    /// indeterminate): for release pipelines.
+    #[arg(long, value_enum, value_name = "VERDICT")]
+    pub fail_on: Option<FailOn>,
+    /// Only these regimes count for --fail-on (ids as in data/regimes.toml; repeatable).
+    #[arg(long = "regime", value_name = "ID")]
+    pub regimes: Vec<String>,
+    #[command(flatten)]
+    pub method: Method,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Above,
+    Indeterminate,
+}
+
+/// Builds the assessment the classify and dossier commands share.
+pub fn assessment(
+    declaration: &std::path::Path,
+    checkpoint: Option<&std::path::Path>,
+    as_of: Option<Date>,
+    method: &Method,
+    sources: &Sources,
+) -> Result<Assessment, Error> {
+    let d = Declaration::load(declaration)?;
+    let registry = sources.registry()?;
+    let fit = capability::fit(&registry, &FitOptions::default())?;
+    let pts = points::points(&registry, &fit, None, points::MIN_SCORES);
+    let as_of = as_of.or(d.model.release_date).unwrap_or_else(today);
+    assessment::assess(
+        &d,
+        &assessment::Inputs {
+            declaration_path: declaration,
+            checkpoint,
+            as_of,
+            registry: &registry,
+            fit: &fit,
+            points: &pts,
+            floor_options: method.options(),
+        },
+    )
+}
+
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let a = assessment(
+        &args.declaration,
+        args.checkpoint.as_deref(),
+        args.as_of,
+        &args.method,
+        sources,
+    )?;
+    if args.json {
+        write_json(out, &a)?;
+    } else {
+        print(out, &a)?;
+    }
+    let counts = |v: &verdict::Verdict| args.regimes.is_empty() || args.regimes.contains(&v.id);
+    let failing = a
+        .regimes
+        .iter()
+        .filter(|v| counts(v))
+        .any(|v| match args.fail_on {
+            Some(FailOn::Above) => v.verdict == verdict::Outcome::Above,
+            Some(FailOn::Indeterminate) => matches!(
+                v.verdict,
+                verdict::Outcome::Above | verdict::Outcome::Indeterminate
+            ),
+            None => false,
+        });
+    Ok(if failing {
+        Outcome::Finding
+    } else {
+        Outcome::Success
+    })
+}
+
+fn print(out: &mut dyn Write, a: &Assessment) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} ({}), as of {}",
+        a.model.name, a.model.developer, a.as_of
+    )?;
+    writeln!(
+        out,
+        "  weights            {}",
+        if a.model.weights_published {
+            "published"
+        } else {
+            "not published"
+        }
+    )?;
+    if let (Some(n), Some(src)) = (a.active_parameters, &a.active_parameters_source) {
+        writeln!(out, "  active parameters  {} ({src})", ParamCount(n as u64))?;
+    }
+    writeln!(
+        out,
+        "  operations         {}  (interval {:.2e} – {:.2e})",
+        Flop(a.operations_flop),
+        a.operations_flop_lo,
+        a.operations_flop_hi
+    )?;
+    if let Some(b) = &a.compute.base {
+        writeln!(
+            out,
+            "    inherited        {:.2e} FLOP from {}",
+            b.flop, b.from
+        )?;
+    }
+    for (i, p) in a.compute.phases.iter().enumerate() {
+        let name = p
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("{:?}", p.kind).to_lowercase());
+        writeln!(
+            out,
+            "    phase {i} {name:<10} {:.2e} FLOP ({:?})",
+            p.flop, p.chosen
+        )?;
+        for e in &p.estimates {
+            writeln!(
+                out,
+                "      {:<9} {:.2e}  {}",
+                format!("{:?}", e.method).to_lowercase(),
+                e.flop,
+                e.formula
+            )?;
+        }
+    }
+    if let Some(i) = &a.implied {
+        writeln!(
+            out,
+            "  declared scores    capability {:.1} ECI; the median recipe needs {:.2e} FLOP",
+            i.capability, i.median_recipe_flop
+        )?;
+    }
+    match (&a.floor, &a.floor_error) {
+        (Some(f), _) => writeln!(
+            out,
+            "  4E091 floor        {} set by {} (90%: {:.2e} – {:.2e})",
+            Flop(f.floor_flop),
+            f.set_by,
+            f.floor_flop_lo,
+            f.floor_flop_hi
+        )?,
+        (None, Some(e)) => writeln!(out, "  4E091 floor        not defined: {e}")?,
+        _ => {}
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "  {:<26} {:<15} {:>10}  status",
+        "regime", "verdict", "threshold"
+    )?;
+    for v in &a.regimes {
+        let status = v.status.split(':').next().unwrap_or(&v.status);
+        writeln!(
+            out,
+            "  {:<26} {:<15} {:>10.2e}  {status}",
+            v.id,
+            v.verdict.to_string(),
+            v.threshold_flop
+        )?;
+    }
+    for f in &a.flags {
+        writeln!(out, "flag: {}", f.message)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! `capfloor classify` on the worked examples, and every bad declaration issue 5 names.
+
+use std::path::PathBuf;
+
+use crate::fixtures::{write_safetensors, LLAMA_2_7B};
+use crate::workdir::Workdir;
+
+fn example(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn verdicts(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["regimes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn classify(wd: &Workdir, file: &str) -> serde_json::Value {
+    wd.run(&[
+        "classify",
+        "--declaration",
+        file,
+        "--as-of",
+        "2026-11-01",
+        "--resamples",
+        "50",
+        "--json",
+    ])
+    .json()
+}
+
+const MINIMAL: &str = "[model]\nname = \"M\"\ndeveloper = \"D\"\nweights_published = false\nparameters_active = 7e9\n\n[[phases]]\nkind = \"pretraining\"\ntokens = 2e12\n";
+
+#[test]
+fn the_worked_examples_land_where_their_arithmetic_says() {
+    let wd = Workdir::new();
+    let expect = [
+        (
+            "small-8b.toml",
+            ["below", "below", "above", "below", "below"],
+        ),
+        (
+            "mid-200b.toml",
+            ["below", "above", "above", "below", "below"],
+        ),
+        (
+            "straddle-300b.toml",
+            [
+                "indeterminate",
+                "above",
+                "above",
+                "indeterminate",
+                "indeterminate",
+            ],
+        ),
+        (
+            "finetune-llama-405b.toml",
+            ["below", "above", "above", "below", "below"],
+        ),
+    ];
+    for (file, expected) in expect {
+        let v = classify(&wd, &example(file));
+        let got: Vec<String> = verdicts(&v).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(got, expected, "{file}");
+        let ids: Vec<String> = verdicts(&v).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(
+            ids,
+            [
+                "4e091",
+                "eu-ai-act-systemic-risk",
+                "eu-gpai",
+                "ca-sb53",
+                "us-eo14110"
+            ]
+        );
+        for key in [
+            "operations_flop",
+            "operations_flop_lo",
+            "operations_flop_hi",
+            "flags",
+        ] {
+            assert!(v.get(key).is_some(), "{file}: missing {key}");
+        }
+        for r in v["regimes"].as_array().unwrap() {
+            assert!(r["threshold_flop"].as_f64().is_some() && r["status"].as_str().is_some());
+        }
+    }
+    // The fine-tune inherits Llama 3.1 405B's 3.8e25 FLOP from the registry.
+    let v = classify(&wd, &example("finetune-llama-405b.toml"));
+    assert_eq!(v["compute"]["base"]["flop"].as_f64(), Some(3.8e25));
+    let total = v["operations_flop"].as_f64().unwrap();
+    assert!((total - (3.8e25 + 6.0 * 405e9 * 1e11 + 2.0 * 405e9 * 5e10)).abs() / total < 1e-12);
+}
+
+#[test]
+fn published_weights_are_outside_4e091_whatever_the_compute() {
+    let wd = Workdir::new();
+    let text = std::fs::read_to_string(example("straddle-300b.toml"))
+        .unwrap()
+        .replace("weights_published = false", "weights_published = true");
+    wd.write("open.toml", text);
+    let v = classify(&wd, "open.toml");
+    assert_eq!(
+        verdicts(&v)[0],
+        ("4e091".to_string(), "not_applicable".to_string())
+    );
+    assert_eq!(verdicts(&v)[3].1, "indeterminate");
+}
+
+#[test]
+fn fail_on_makes_the_exit_code_one() {
+    let wd = Workdir::new();
+    let base = [
+        "classify",
+        "--declaration",
+        &example("straddle-300b.toml"),
+        "--as-of",
+        "2026-11-01",
+        "--resamples",
+        "50",
+    ];
+    assert_eq!(wd.run(&base).code(), 0);
+    let mut above = base.to_vec();
+    above.extend(["--fail-on", "above"]);
+    assert_eq!(
+        wd.run(&above).code(),
+        1,
+        "the EU systemic-risk verdict is above"
+    );
+    let mut only = above.clone();
+    only.extend(["--regime", "4e091"]);
+    assert_eq!(wd.run(&only).code(), 0, "4E091 is indeterminate, not above");
+    let mut indeterminate = base.to_vec();
+    indeterminate.extend(["--fail-on", "indeterminate", "--regime", "4e091"]);
+    assert_eq!(wd.run(&indeterminate).code(), 1);
+}
+
+#[test]
+fn active_parameters_come_from_the_checkpoint_when_there_is_one() {
+    let wd = Workdir::new();
+    write_safetensors(&wd.join("ckpt/model.safetensors"), &LLAMA_2_7B.tensors());
+    wd.write("ckpt/config.json", LLAMA_2_7B.config());
+    wd.write(
+        "d.toml",
+        MINIMAL.replace("parameters_active = 7e9\n", "checkpoint = \"ckpt\"\n"),
+    );
+    let v = classify(&wd, "d.toml");
+    assert_eq!(v["active_parameters"].as_f64(), Some(6_738_415_616.0));
+    assert_eq!(
+        v["operations_flop"].as_f64(),
+        Some(6.0 * 6_738_415_616.0 * 2e12)
+    );
+}
+
+#[test]
+fn bad_declarations_exit_2_naming_the_file_and_field() {
+    let wd = Workdir::new();
+    let cases = [
+        (MINIMAL.replace("tokens = 2e12", "hardware = { chip = \"Z9000\", count = 8, hours = 10, precision = \"bf16\", utilisation = 0.4 }"), "phases[0].hardware: unknown chip \"Z9000\""),
+        (MINIMAL.replace("tokens = 2e12", "hardware = { chip = \"H100\", count = 8, hours = -10, precision = \"bf16\", utilisation = 0.4 }"), "d.toml: phases[0].hardware.hours"),
+        (MINIMAL.replace("tokens = 2e12", "hardware = { chip = \"H100\", count = 8, hours = 10, precision = \"bf16\", utilisation = 1.2 }"), "phases[0].hardware.utilisation: 1.2 is outside (0, 1]"),
+        (MINIMAL.replace("tokens = 2e12", "name = \"nothing\""), "phases[0]: nothing to estimate"),
+        (format!("{MINIMAL}\n[base_model]\nregistry_id = \"not-a-model\"\n"), "base_model.registry_id: no model \"not-a-model\""),
+        (MINIMAL.replace("kind = \"pretraining\"", "kind = \"pretrain\""), "d.toml: line 8, column 8"),
+        (MINIMAL.replace("parameters_active = 7e9\n", ""), "phases[0]: tokens are given but the active parameter count is unknown"),
+    ];
+    for (text, expected) in cases {
+        wd.write("d.toml", &text);
+        let err = wd
+            .run(&["classify", "--declaration", "d.toml", "--resamples", "20"])
+            .bad_input();
+        assert!(err.contains(expected), "expected {expected:?} in {err}");
+    }
+    let err = wd
+        .run(&["classify", "--declaration", "absent.toml"])
+        .bad_input();
+    assert!(err.contains("absent.toml"), "{err}");
+}
+
+#[test]
+fn the_schema_and_the_check_command_work() {
+    let wd = Workdir::new();
+    let schema = wd.run(&["declaration", "schema"]).json();
+    assert!(schema.to_string().contains("distillation_teacher"));
+    for f in [
+        "small-8b.toml",
+        "mid-200b.toml",
+        "straddle-300b.toml",
+        "finetune-llama-405b.toml",
+    ] {
+        assert!(wd
+            .run(&["declaration", "check", &example(f)])
+            .success()
+            .contains("valid"));
+    }
+}
