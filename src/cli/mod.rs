@@ -17,6 +17,7 @@ pub mod capability;
 pub mod chart;
 pub mod classify;
 pub mod declaration;
+pub mod dossier;
 pub mod floor;
 pub mod inspect;
 pub mod points;
@@ -52,6 +53,8 @@ pub enum Command {
     Classify(classify::Args),
     /// The training-compute declaration: its JSON Schema, or a check of one file.
     Declaration(declaration::Args),
+    /// Write the dossier for a technical-opinion request (HTML, Markdown, JSON, charts).
+    Dossier(dossier::Args),
 }
 
 /// How a command that ran to completion ended.
@@ -77,6 +80,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Chart(args) => chart::run(&args, &sources, out),
         Command::Classify(args) => classify::run(&args, &sources, out),
         Command::Declaration(args) => declaration::run(&args, out),
+        Command::Dossier(args) => dossier::run(&args, &sources, out),
     }
 }
 

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub mod chart;
+pub mod dossier;
 pub mod fingerprint;
 
 /// A file that could not be written, or a chart that could not be drawn.

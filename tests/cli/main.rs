@@ -2,6 +2,7 @@
 //! scratch directory (see `workdir.rs`), one module per subcommand.
 
 mod classify;
+mod dossier;
 mod fixtures;
 mod floor;
 mod inspect;
