@@ -7,9 +7,12 @@ each open-weight model with a compute figure, fit on the models released by its 
 log10 Ĉ_j = (θ_j − (g·(t_j − t_ref) + c)) / k
 ```
 
-The prediction interval is the fit's residual spread carried into compute,
-`s·√(1 + 1/n) / k`, with Student-t quantiles on n − 3 degrees of freedom; the backtest reports
-how often the true figure falls inside the 80% and 90% intervals.
+Prediction intervals are split-conformal (Vovk et al. 2005; Lei et al. 2018): the 80% or 90%
+quantile of the absolute out-of-sample errors of the models released *before* this one, so the
+interval widens exactly as much as past errors say, heavy tails included, and still uses nothing
+later. Until ten earlier errors exist, the interval is the fit's residual spread carried into
+compute, `s·√(1 + 1/n) / k`, with Student-t quantiles on n − 3 degrees of freedom. The backtest
+reports how often the true figure falls inside the 80% and 90% intervals.
 */
 
 use jiff::civil::Date;
@@ -32,6 +35,19 @@ pub struct Prediction {
     pub hi90: f64,
     /// Models behind the fit used for this prediction.
     pub n_fit: usize,
+    /// `conformal` (from earlier errors) or `student_t` (too few earlier errors yet).
+    pub interval: &'static str,
+}
+
+/// Earlier out-of-sample errors needed before intervals are conformal.
+pub const MIN_CONFORMAL: usize = 10;
+
+/// The conformal quantile: the ⌈(m + 1)·p⌉-th smallest of m absolute errors (capped at m).
+fn conformal(mut errors: Vec<f64>, p: f64) -> f64 {
+    errors.sort_by(f64::total_cmp);
+    let m = errors.len();
+    let rank = (((m + 1) as f64) * p).ceil() as usize;
+    errors[rank.clamp(1, m) - 1]
 }
 
 /// Algorithmic progress from the full fit, beside published estimates (not tuned to them).
@@ -106,18 +122,37 @@ pub fn run(points: &[Point], include_distilled: bool) -> Result<Backtest, Error>
         let predicted = fit.log10_compute_for(target.capability, fit.typical_efficiency(t));
         let df = (fit.n - 3) as f64;
         let sd = fit.residual_sd * (1.0 + 1.0 / fit.n as f64).sqrt() / fit.k;
-        let (t80, t90) = (student_t_quantile(0.90, df), student_t_quantile(0.95, df));
+        // Errors of models released strictly before this one (ties in date are not "before").
+        let earlier: Vec<f64> = predictions
+            .iter()
+            .filter(|p: &&Prediction| p.released < target.released)
+            .map(|p| p.error.abs())
+            .collect();
+        let (w80, w90, interval) = if earlier.len() >= MIN_CONFORMAL {
+            (
+                conformal(earlier.clone(), 0.80),
+                conformal(earlier, 0.90),
+                "conformal",
+            )
+        } else {
+            (
+                student_t_quantile(0.90, df) * sd,
+                student_t_quantile(0.95, df) * sd,
+                "student_t",
+            )
+        };
         predictions.push(Prediction {
             id: target.id.clone(),
             released: target.released,
             log10_compute: actual,
             predicted_log10_compute: predicted,
             error: predicted - actual,
-            lo80: predicted - t80 * sd,
-            hi80: predicted + t80 * sd,
-            lo90: predicted - t90 * sd,
-            hi90: predicted + t90 * sd,
+            lo80: predicted - w80,
+            hi80: predicted + w80,
+            lo90: predicted - w90,
+            hi90: predicted + w90,
             n_fit: fit.n,
+            interval,
         });
     }
     if predictions.is_empty() {
@@ -268,6 +303,15 @@ mod tests {
         );
         assert!((b.progress.typical_per_year - 10f64.powf(6.0 / 14.0)).abs() < 1e-6);
         assert!((b.progress.ho_2024_per_year - 2.828).abs() < 0.01);
+    }
+
+    #[test]
+    fn conformal_quantiles_take_the_rank_of_the_level() {
+        let errors: Vec<f64> = (1..=9).map(f64::from).collect();
+        // ⌈10 × 0.8⌉ = 8th smallest; ⌈10 × 0.9⌉ = 9th.
+        assert_eq!(conformal(errors.clone(), 0.80), 8.0);
+        assert_eq!(conformal(errors, 0.90), 9.0);
+        assert_eq!(conformal(vec![0.5], 0.9), 0.5);
     }
 
     #[test]
