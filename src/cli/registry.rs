@@ -74,6 +74,8 @@ struct Listed<'a> {
     parameters_active: Option<f64>,
     distilled: bool,
     n_scores: usize,
+    /// Upstream versions merged into this model, `;`-separated.
+    variants: &'a str,
 }
 
 pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
@@ -140,6 +142,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                     parameters_active: m.parameters_active,
                     distilled: m.distilled,
                     n_scores: by_model.get(m.id.as_str()).map_or(0, Vec::len),
+                    variants: &m.variants,
                 })
                 .collect();
             if *json {

@@ -690,6 +690,47 @@ pub fn import(epoch: &Path, overrides: &Path) -> Result<Imported, Error> {
         }
     }
 
+    // The export's other score files (not fractions correct, so not fitted) still name models:
+    // every model with a score anywhere in the exports is in the registry.
+    let fitted: BTreeSet<&str> = FILES.iter().map(|f| f.file).collect();
+    let mut others: Vec<PathBuf> = std::fs::read_dir(&hub)
+        .map_err(|e| Error::Import {
+            path: hub.clone(),
+            problem: e.to_string(),
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            name.ends_with(".csv")
+                && name != "epoch_capabilities_index.csv"
+                && !fitted.contains(name.as_str())
+        })
+        .collect();
+    others.sort();
+    for path in &others {
+        for r in read_rows(path)? {
+            let version = field(&r, "Model version");
+            if version.is_empty() {
+                continue;
+            }
+            let d = drafts.entry(model_key(version)).or_default();
+            fill(&mut d.id, display_id(version));
+            d.variants.insert(version.to_string());
+            if d.name.is_empty() {
+                d.name = field(&r, "Name").to_string();
+            }
+            fill(&mut d.organization, field(&r, "Organization"));
+            d.release_date = d.release_date.or(date(field(&r, "Release date")));
+            if d.compute.is_none() {
+                d.compute = count(field(&r, "Training compute (FLOP)"));
+            }
+            fill(&mut d.compute_notes, field(&r, "Training compute notes"));
+        }
+    }
+
     // One release under several upstream spellings (an API alias, a quantized upload, a
     // provider's id) shares Epoch's model name and release date: merge those, keeping the best
     // score. Different dates stay apart, so no score moves earlier in time.

@@ -175,3 +175,41 @@ fn unknown_and_missing_columns_are_named() {
         .bad_input();
     assert!(err.contains("nowhere/models.csv"), "{err}");
 }
+
+#[test]
+fn every_model_version_with_a_score_in_the_exports_is_in_the_registry() {
+    let hub = repo().join("../shared/data-sources/epoch-benchmarking-hub");
+    if !hub.exists() {
+        eprintln!("../shared/data-sources is absent: nothing to check");
+        return;
+    }
+    let wd = Workdir::new();
+    let list = wd.run(&["registry", "list", "--json"]).json();
+    let variants: std::collections::HashSet<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["variants"].as_str().unwrap().split(';'))
+        .collect();
+    for entry in std::fs::read_dir(&hub).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let column = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "Model version")
+            .unwrap();
+        for record in reader.records() {
+            let version = record.unwrap()[column].trim().to_string();
+            assert!(
+                version.is_empty() || variants.contains(version.as_str()),
+                "{version} ({}) is not in the registry",
+                path.display()
+            );
+        }
+    }
+}
