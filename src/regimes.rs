@@ -37,6 +37,38 @@ pub enum ComparisonName {
 #[derive(Debug, Deserialize)]
 struct File {
     regime: Vec<Regime>,
+    #[serde(default)]
+    threshold: Vec<HardwareThreshold>,
+}
+
+/// A hardware threshold in TPP (and performance density), with its confirmation status.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HardwareThreshold {
+    pub id: String,
+    pub description: String,
+    pub tpp_min: Option<f64>,
+    pub tpp_max: Option<f64>,
+    pub pd_min: Option<f64>,
+    pub pd_max: Option<f64>,
+    /// `confirmed` (found in the rule text, cited) or `unconfirmed`.
+    pub status: String,
+    pub source: String,
+}
+
+/// The hardware thresholds (3A090, LPP, country allocations).
+pub fn hardware() -> Result<Vec<HardwareThreshold>, Error> {
+    let file: File =
+        toml::from_str(EMBEDDED).map_err(|e| Error(crate::tomlfile::describe(EMBEDDED, &e)))?;
+    Ok(file.threshold)
+}
+
+/// One hardware threshold by id.
+pub fn hardware_threshold(id: &str) -> Result<HardwareThreshold, Error> {
+    hardware()?
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| Error(format!("no threshold {id:?}")))
 }
 
 /// The regimes file is part of the binary; a failure here is caught by the tests.
@@ -114,6 +146,22 @@ mod tests {
                 "ca-sb53",
                 "us-eo14110"
             ]
+        );
+    }
+
+    #[test]
+    fn hardware_thresholds_carry_a_status() {
+        let t = hardware().unwrap();
+        assert!(t
+            .iter()
+            .all(|x| x.status == "confirmed" || x.status == "unconfirmed"));
+        assert_eq!(
+            hardware_threshold("lpp").unwrap().tpp_max,
+            Some(26_900_000.0)
+        );
+        assert_eq!(
+            hardware_threshold("3a090.a.1").unwrap().tpp_min,
+            Some(4800.0)
         );
     }
 

@@ -22,6 +22,7 @@ pub mod floor;
 pub mod inspect;
 pub mod points;
 pub mod registry;
+pub mod tpp;
 
 /// Where a frontier AI model's weights stand under compute-based export controls.
 #[derive(Debug, Parser)]
@@ -55,6 +56,8 @@ pub enum Command {
     Declaration(declaration::Args),
     /// Write the dossier for a technical-opinion request (HTML, Markdown, JSON, charts).
     Dossier(dossier::Args),
+    /// Total Processing Performance, performance density and 3A090 class of a chip.
+    Tpp(tpp::Args),
 }
 
 /// How a command that ran to completion ended.
@@ -81,6 +84,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Classify(args) => classify::run(&args, &sources, out),
         Command::Declaration(args) => declaration::run(&args, out),
         Command::Dossier(args) => dossier::run(&args, &sources, out),
+        Command::Tpp(args) => tpp::run(&args, out),
     }
 }
 

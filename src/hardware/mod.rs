@@ -4,3 +4,4 @@ declaration's hardware estimate reads (dense peak per precision, with a source f
 */
 
 pub mod chips;
+pub mod tpp;

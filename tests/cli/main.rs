@@ -7,4 +7,5 @@ mod fixtures;
 mod floor;
 mod inspect;
 mod registry;
+mod tpp;
 mod workdir;
