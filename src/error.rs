@@ -44,6 +44,9 @@ pub enum Error {
     /// The operations cannot be estimated from the declaration.
     #[error(transparent)]
     Compute(#[from] crate::compute::Error),
+    /// A shipment ledger is unreadable or invalid.
+    #[error(transparent)]
+    Ledger(#[from] crate::hardware::ledger::Error),
     /// An option value the parser could not check on its own.
     #[error("{0}")]
     Usage(String),

@@ -22,6 +22,7 @@ pub mod floor;
 pub mod inspect;
 pub mod points;
 pub mod registry;
+pub mod shipments;
 pub mod tpp;
 
 /// Where a frontier AI model's weights stand under compute-based export controls.
@@ -58,6 +59,8 @@ pub enum Command {
     Dossier(dossier::Args),
     /// Total Processing Performance, performance density and 3A090 class of a chip.
     Tpp(tpp::Args),
+    /// Shipment ledgers against License Exception LPP and the tier 2 country allocation.
+    Shipments(shipments::Args),
 }
 
 /// How a command that ran to completion ended.
@@ -85,6 +88,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Declaration(args) => declaration::run(&args, out),
         Command::Dossier(args) => dossier::run(&args, &sources, out),
         Command::Tpp(args) => tpp::run(&args, out),
+        Command::Shipments(args) => shipments::run(&args, out),
     }
 }
 

@@ -1,7 +1,10 @@
 /*!
-The hardware side: accelerators and their peak throughput. `chips` owns the table the
-declaration's hardware estimate reads (dense peak per precision, with a source for each figure).
+The hardware side of the AI Diffusion rule: accelerators and their dense peak throughput
+(`chips`), Total Processing Performance and the 3A090 class (`tpp`), destination tiers
+(`tiers`), and shipment ledgers checked against the TPP limits (`ledger`).
 */
 
 pub mod chips;
+pub mod ledger;
+pub mod tiers;
 pub mod tpp;

@@ -7,5 +7,6 @@ mod fixtures;
 mod floor;
 mod inspect;
 mod registry;
+mod shipments;
 mod tpp;
 mod workdir;

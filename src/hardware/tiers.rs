@@ -1,0 +1,54 @@
+/*!
+Destination tiers of the AI Diffusion rule, from `data/destinations.csv` (embedded): every ISO
+3166-1 country with its tier — 1: paragraph (a) of Supplement No. 5 to part 740 and the United
+States; 3: Country Group D:5 and Macau; 2: everyone else — with the source and any doubt noted.
+*/
+
+use serde::{Deserialize, Serialize};
+
+const EMBEDDED: &str = include_str!("../../data/destinations.csv");
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Destination {
+    /// ISO 3166-1 alpha-2.
+    pub code: String,
+    pub name: String,
+    pub tier: u8,
+    pub source: String,
+    pub note: String,
+}
+
+pub fn all() -> Vec<Destination> {
+    csv::Reader::from_reader(EMBEDDED.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .expect("data/destinations.csv is valid (tested)")
+}
+
+/// The destination with ISO code `code` (case-insensitive).
+pub fn find(code: &str) -> Option<Destination> {
+    all()
+        .into_iter()
+        .find(|d| d.code.eq_ignore_ascii_case(code.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_country_has_a_tier() {
+        let all = all();
+        assert_eq!(all.len(), 249);
+        assert!(all
+            .iter()
+            .all(|d| (1..=3).contains(&d.tier) && !d.source.is_empty()));
+        assert_eq!(all.iter().filter(|d| d.tier == 1).count(), 19);
+        assert_eq!(find("us").unwrap().tier, 1);
+        assert_eq!(find("TW").unwrap().tier, 1);
+        assert_eq!(find("MO").unwrap().tier, 3);
+        assert_eq!(find("CN").unwrap().tier, 3);
+        assert_eq!(find("IN").unwrap().tier, 2);
+        assert!(find("XX").is_none());
+    }
+}
