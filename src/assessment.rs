@@ -66,7 +66,7 @@ pub struct Assessment {
 }
 
 fn field_error(path: &Path, field: &str, problem: String) -> Error {
-    Error::Declaration(declaration::Error::Field {
+    Error::TomlFile(declaration::Error::Field {
         path: path.to_path_buf(),
         field: field.to_string(),
         problem,

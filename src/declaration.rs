@@ -130,41 +130,16 @@ pub struct BenchmarkScore {
     pub score: f64,
 }
 
-/// A declaration that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// Not valid TOML, or a field of the wrong type (with line and column).
-    #[error("{}: {message}", path.display())]
-    Toml { path: PathBuf, message: String },
-    /// A value no training run can have.
-    #[error("{}: {field}: {problem}", path.display())]
-    Field {
-        path: PathBuf,
-        field: String,
-        problem: String,
-    },
-}
+/// A declaration that cannot be used (the file, and the field or TOML line and column).
+pub use crate::tomlfile::Error;
 
 impl Declaration {
     pub fn load(path: &Path) -> Result<Declaration, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::parse(path, &text)
+        Self::parse(path, &crate::tomlfile::read(path)?)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Declaration, Error> {
-        let d: Declaration = toml::from_str(text).map_err(|e| Error::Toml {
-            path: path.to_path_buf(),
-            message: crate::tomlfile::describe(text, &e),
-        })?;
+        let d: Declaration = crate::tomlfile::from_str(path, text)?;
         d.validate(path)?;
         Ok(d)
     }

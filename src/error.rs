@@ -23,9 +23,9 @@ pub enum Error {
     /// The backtest has nothing to test.
     #[error(transparent)]
     Backtest(#[from] crate::backtest::Error),
-    /// A what-if release file is unreadable or invalid.
+    /// A TOML file (a declaration, a what-if release) is unreadable or invalid.
     #[error(transparent)]
-    WhatIf(#[from] crate::whatif::Error),
+    TomlFile(#[from] crate::tomlfile::Error),
     /// A chart or report file could not be written.
     #[error(transparent)]
     Report(#[from] crate::report::Error),
@@ -38,9 +38,6 @@ pub enum Error {
     /// The regimes data file is invalid.
     #[error(transparent)]
     Regimes(#[from] crate::regimes::Error),
-    /// A declaration is unreadable or invalid.
-    #[error(transparent)]
-    Declaration(#[from] crate::declaration::Error),
     /// The operations cannot be estimated from the declaration.
     #[error(transparent)]
     Compute(#[from] crate::compute::Error),

@@ -28,6 +28,7 @@ pub mod hardware;
 pub mod regimes;
 pub mod registry;
 pub mod report;
+pub mod table;
 pub mod tomlfile;
 pub mod units;
 pub mod verdict;

@@ -3,8 +3,49 @@ Reading the TOML files users write (what-if releases, training declarations): on
 messages with line and column, and dates written either as TOML dates (`2026-12-01`) or strings.
 */
 
+use std::path::{Path, PathBuf};
+
 use jiff::civil::Date;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
+
+/// A TOML file that cannot be used: unreadable, not valid TOML (with line and column), or a value
+/// outside what its field allows.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not valid TOML, or a field of the wrong type; the message gives line and column.
+    #[error("{}: {message}", path.display())]
+    Toml { path: PathBuf, message: String },
+    /// A value no real input can have.
+    #[error("{}: {field}: {problem}", path.display())]
+    Field {
+        path: PathBuf,
+        field: String,
+        problem: String,
+    },
+}
+
+/// Reads `path` as text.
+pub fn read(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Parses `text` (the contents of `path`) as `T`.
+pub fn from_str<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Error> {
+    toml::from_str(text).map_err(|e| Error::Toml {
+        path: path.to_path_buf(),
+        message: describe(text, &e),
+    })
+}
 
 /// `line L, column C: message` for a TOML error in `text`.
 pub fn describe(text: &str, e: &toml::de::Error) -> String {

@@ -17,7 +17,7 @@ the registry knows; the capability they imply comes from the fitted item paramet
 */
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -42,42 +42,17 @@ fn default_id() -> String {
     "what-if".to_string()
 }
 
-/// A what-if file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// Not valid TOML, or a field of the wrong type; the message gives line and column.
-    #[error("{}: {message}", path.display())]
-    Toml { path: PathBuf, message: String },
-    /// A value outside what the field allows.
-    #[error("{}: {field}: {problem}", path.display())]
-    Field {
-        path: PathBuf,
-        field: String,
-        problem: String,
-    },
-}
+/// A what-if file that cannot be used (the file, and the field or TOML line and column).
+pub use crate::tomlfile::Error;
 
 impl Release {
     /// Reads and checks a what-if file.
     pub fn load(path: &Path) -> Result<Release, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::parse(path, &text)
+        Self::parse(path, &crate::tomlfile::read(path)?)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Release, Error> {
-        let release: Release = toml::from_str(text).map_err(|e| Error::Toml {
-            path: path.to_path_buf(),
-            message: crate::tomlfile::describe(text, &e),
-        })?;
+        let release: Release = crate::tomlfile::from_str(path, text)?;
         let field = |field: &str, problem: String| Error::Field {
             path: path.to_path_buf(),
             field: field.to_string(),

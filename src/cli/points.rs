@@ -114,7 +114,7 @@ pub fn hypothetical(sources: &Sources, release: &Release, path: &Path) -> Result
                 .map(|(k, v)| (k.as_str(), *v))
                 .collect();
             fit.score_new(&scores).map_err(|e| match e {
-                capability::Error::UnknownBenchmark(id) => Error::WhatIf(whatif::Error::Field {
+                capability::Error::UnknownBenchmark(id) => Error::TomlFile(whatif::Error::Field {
                     path: path.to_path_buf(),
                     field: format!("benchmarks.{id}"),
                     problem:

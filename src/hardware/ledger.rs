@@ -96,29 +96,9 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Shipment>, Error> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| Error::Invalid {
-            problems: vec![format!("{name}:1: header: {e}")],
-        })?
-        .clone();
+    let header = crate::table::header(name, &mut reader, COLUMNS)
+        .map_err(|problems| Error::Invalid { problems })?;
     let mut problems = Vec::new();
-    for h in header.iter() {
-        if !COLUMNS.contains(&h) {
-            problems.push(format!(
-                "{name}:1: {h}: unknown column (expected {})",
-                COLUMNS.join(", ")
-            ));
-        }
-    }
-    for c in COLUMNS {
-        if !header.iter().any(|h| h == *c) {
-            problems.push(format!("{name}:1: {c}: missing column"));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::Invalid { problems });
-    }
     let col = |n: &str| header.iter().position(|h| h == n).expect("checked above");
     let mut chip_tpp: BTreeMap<String, Result<(String, f64), String>> = BTreeMap::new();
     let mut rows = Vec::new();

@@ -345,29 +345,9 @@ fn parse_file<T: for<'de> Deserialize<'de>>(
     columns: &[&str],
 ) -> Result<Vec<T>, Error> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| Error::Invalid {
-            problems: vec![format!("{name}:1: header: {e}")],
-        })?
-        .clone();
+    let header = crate::table::header(name, &mut reader, columns)
+        .map_err(|problems| Error::Invalid { problems })?;
     let mut problems = Vec::new();
-    for h in header.iter() {
-        if !columns.contains(&h) {
-            problems.push(format!(
-                "{name}:1: {h}: unknown column (expected {})",
-                columns.join(", ")
-            ));
-        }
-    }
-    for c in columns {
-        if !header.iter().any(|h| h == *c) {
-            problems.push(format!("{name}:1: {c}: missing column"));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::Invalid { problems });
-    }
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
