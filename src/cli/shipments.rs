@@ -76,10 +76,19 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
                     .map_or(String::new(), |l| format!("; EXCEEDED at line {l}"))
             )?;
         }
-        for r in check.rows.iter().filter(|r| !r.flags.is_empty()) {
+        // One line per kind of flag (count and first line): a large ledger flags thousands of
+        // rows, which --json lists one by one.
+        let mut kinds: std::collections::BTreeMap<&str, (usize, usize)> =
+            std::collections::BTreeMap::new();
+        for r in &check.rows {
             for f in &r.flags {
-                writeln!(out, "line {}: {f}", r.line)?;
+                let kind = f.split(" (").next().unwrap_or(f);
+                let entry = kinds.entry(kind).or_insert((0, r.line));
+                entry.0 += 1;
             }
+        }
+        for (kind, (count, first)) in kinds {
+            writeln!(out, "flag: {kind}: {count} row(s), first at line {first}")?;
         }
     }
     let exceeded = check

@@ -4,6 +4,8 @@ Destination tiers of the AI Diffusion rule, from `data/destinations.csv` (embedd
 States; 3: Country Group D:5 and Macau; 2: everyone else — with the source and any doubt noted.
 */
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 
 const EMBEDDED: &str = include_str!("../../data/destinations.csv");
@@ -18,18 +20,22 @@ pub struct Destination {
     pub note: String,
 }
 
-pub fn all() -> Vec<Destination> {
+/// Every destination, parsed once: a ledger looks up two per row.
+static ALL: LazyLock<Vec<Destination>> = LazyLock::new(|| {
     csv::Reader::from_reader(EMBEDDED.as_bytes())
         .deserialize()
         .collect::<Result<_, _>>()
         .expect("data/destinations.csv is valid (tested)")
+});
+
+pub fn all() -> &'static [Destination] {
+    &ALL
 }
 
 /// The destination with ISO code `code` (case-insensitive).
-pub fn find(code: &str) -> Option<Destination> {
-    all()
-        .into_iter()
-        .find(|d| d.code.eq_ignore_ascii_case(code.trim()))
+pub fn find(code: &str) -> Option<&'static Destination> {
+    let code = code.trim();
+    ALL.iter().find(|d| d.code.eq_ignore_ascii_case(code))
 }
 
 #[cfg(test)]

@@ -1,0 +1,48 @@
+"""Wall time of `capfloor shipments check` on a 1,000,000-row ledger (issue 8's target: under
+2 s on 2 cores). Usage, from the repository root:
+
+    python3 benchmarks/shipments/run.py [RUNS]
+
+The ledger is written once under benchmarks/work/ from a fixed seed: 5,000 consignees, 10
+destinations across the three tiers, 6 chips, dates over 2025-2027."""
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LEDGER = os.path.join(ROOT, "benchmarks", "work", "ledger-1m.csv")
+BIN = os.path.join(ROOT, "target", "release", "capfloor")
+
+
+def write():
+    if os.path.exists(LEDGER):
+        return
+    os.makedirs(os.path.dirname(LEDGER), exist_ok=True)
+    rng = random.Random(4091)
+    chips = ["H100", "A100", "H20", "B200", "L40S", "MI300X"]
+    dests = ["IN", "BR", "DE", "JP", "SG", "AE", "MX", "US", "CN", "GB"]
+    with open(LEDGER + ".tmp", "w") as f:
+        f.write("date,consignee,consignee_hq,destination,chip,quantity\n")
+        for i in range(1_000_000):
+            f.write(f"202{5 + i % 3}-{1 + i % 12:02d}-{1 + i % 28:02d},Consignee{i % 5000},"
+                    f"{rng.choice(dests)},{rng.choice(dests)},{rng.choice(chips)},{1 + i % 50}\n")
+    os.replace(LEDGER + ".tmp", LEDGER)
+
+
+def main():
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    write()
+    for name, extra in [("summary", []), ("--json (every row echoed)", ["--json"])]:
+        times = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            subprocess.run([BIN, "shipments", "check", LEDGER, *extra], check=True, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+        print(f"{name:<28} median {statistics.median(times):.2f} s  max {max(times):.2f} s")
+
+
+main()
