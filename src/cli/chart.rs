@@ -31,9 +31,13 @@ pub struct Args {
     pub to: Option<Date>,
     #[command(flatten)]
     pub method: Method,
+    /// Print `{"kind", "out"}` instead of the file name.
+    #[arg(long)]
+    pub json: bool,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// The floor over time with its 90% band, the 10^26 line and the releases that moved it.
     Floor,
@@ -111,6 +115,13 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             chart::render(&chart, &args.out)?;
         }
     }
-    writeln!(out, "{}", args.out.display())?;
+    if args.json {
+        crate::cli::write_json(
+            out,
+            &serde_json::json!({"kind": args.kind, "out": args.out}),
+        )?;
+    } else {
+        writeln!(out, "{}", args.out.display())?;
+    }
     Ok(Outcome::Success)
 }

@@ -21,15 +21,26 @@ pub enum Command {
     /// Print the declaration's JSON Schema.
     Schema,
     /// Validate a declaration and report the first problem with its line, column or field.
-    Check { file: PathBuf },
+    Check {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
     match &args.command {
         Command::Schema => write_json(out, &Declaration::schema())?,
-        Command::Check { file } => {
+        Command::Check { file, json } => {
             let d = Declaration::load(file)?;
-            writeln!(out, "{}: valid ({} phases)", file.display(), d.phases.len())?;
+            if *json {
+                write_json(
+                    out,
+                    &serde_json::json!({"file": file, "valid": true, "phases": d.phases.len()}),
+                )?;
+            } else {
+                writeln!(out, "{}: valid ({} phases)", file.display(), d.phases.len())?;
+            }
         }
     }
     Ok(Outcome::Success)

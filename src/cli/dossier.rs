@@ -41,6 +41,9 @@ pub struct Args {
     pub as_of: Option<Date>,
     #[command(flatten)]
     pub method: Method,
+    /// Print `{"out", "files"}` instead of one line per file.
+    #[arg(long)]
+    pub json: bool,
 }
 
 fn row(assumption: &str, value: String, a: &Assessment) -> Sensitivity {
@@ -214,8 +217,13 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         open_questions,
         charts,
     };
-    for f in dossier::write(&dossier, &args.out)? {
-        writeln!(out, "wrote {}", f.display())?;
+    let files = dossier::write(&dossier, &args.out)?;
+    if args.json {
+        crate::cli::write_json(out, &serde_json::json!({"out": args.out, "files": files}))?;
+    } else {
+        for f in files {
+            writeln!(out, "wrote {}", f.display())?;
+        }
     }
     Ok(Outcome::Success)
 }

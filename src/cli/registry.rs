@@ -35,9 +35,14 @@ pub enum Command {
         /// Corrections to apply (default: OUT/overrides.csv).
         #[arg(long, value_name = "FILE")]
         overrides: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
     },
     /// Check a registry (the embedded one, or --registry DIR) and report every problem.
-    Validate,
+    Validate {
+        #[arg(long)]
+        json: bool,
+    },
     /// List the models.
     List {
         /// Only models with published weights.
@@ -84,34 +89,61 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             epoch,
             out: dir,
             overrides,
+            json,
         } => {
             let overrides = overrides
                 .clone()
                 .unwrap_or_else(|| dir.join("overrides.csv"));
             let imported = import::import(epoch, &overrides)?;
             let files = import::write(&imported, dir)?;
-            writeln!(
-                out,
-                "{} models, {} benchmarks, {} scores ({} rows left out: no model version, or a score outside [0, 1])",
-                imported.models.len(),
-                imported.benchmarks.len(),
-                imported.scores.len(),
-                imported.skipped_scores
-            )?;
-            for f in files {
-                writeln!(out, "wrote {}", f.display())?;
+            if *json {
+                write_json(
+                    out,
+                    &serde_json::json!({
+                        "models": imported.models.len(),
+                        "benchmarks": imported.benchmarks.len(),
+                        "scores": imported.scores.len(),
+                        "rows_left_out": imported.skipped_scores,
+                        "files": files,
+                    }),
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{} models, {} benchmarks, {} scores ({} rows left out: no model version, or a score outside [0, 1])",
+                    imported.models.len(),
+                    imported.benchmarks.len(),
+                    imported.scores.len(),
+                    imported.skipped_scores
+                )?;
+                for f in files {
+                    writeln!(out, "wrote {}", f.display())?;
+                }
             }
         }
-        Command::Validate => {
+        Command::Validate { json } => {
             let r = sources.registry()?;
-            writeln!(
-                out,
-                "{}: {} models, {} benchmarks, {} scores: valid",
-                r.origin,
-                r.models.len(),
-                r.benchmarks.len(),
-                r.scores.len()
-            )?;
+            if *json {
+                write_json(
+                    out,
+                    &serde_json::json!({
+                        "origin": r.origin,
+                        "models": r.models.len(),
+                        "benchmarks": r.benchmarks.len(),
+                        "scores": r.scores.len(),
+                        "valid": true,
+                    }),
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{}: {} models, {} benchmarks, {} scores: valid",
+                    r.origin,
+                    r.models.len(),
+                    r.benchmarks.len(),
+                    r.scores.len()
+                )?;
+            }
         }
         Command::List {
             open,

@@ -111,7 +111,12 @@ pub fn write(d: &Dossier, out: &Path) -> Result<Vec<PathBuf>, Error> {
             let old = parent.join(format!(".{name}.{}.old", std::process::id()));
             std::fs::rename(out, &old).map_err(io(out))?;
             std::fs::rename(&tmp, out).map_err(io(out))?;
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+            // What was there may have been a file rather than an earlier dossier.
+            if old.is_dir() {
+                std::fs::remove_dir_all(&old).map_err(io(&old))?;
+            } else {
+                std::fs::remove_file(&old).map_err(io(&old))?;
+            }
         } else {
             std::fs::rename(&tmp, out).map_err(io(out))?;
         }

@@ -6,6 +6,7 @@ mod dossier;
 mod fixtures;
 mod floor;
 mod inspect;
+mod json;
 mod registry;
 mod shipments;
 mod tpp;
