@@ -6,10 +6,24 @@ The library does all the work; the `capfloor` binary only parses arguments, call
 prints. Data flows one way (see `DESIGN.md` in the shared folder):
 
 ```text
-registry ──► capability ──► frontier ──► floor ─┐
-checkpoint ──► (parameters) ─┐                  ├─► verdict ──► report
-declaration ─────────────────┴──► compute ──────┘
+registry ──► capability ──► frontier ──► floor ──────────────┐
+checkpoint ──► (parameters) ─┐                               ├─► assessment ──► report
+declaration ─────────────────┴──► compute ──► verdict ◄──────┘      (classify, dossier)
+regimes (thresholds, status, sources) ───────► verdict, hardware
+hardware: chips ──► tpp ──► ledger (with tiers)
 ```
+
+- [`registry`], [`capability`]: the published models and one capability per model;
+- [`frontier`], [`floor`], [`backtest`], [`whatif`]: the compute-efficiency frontier and the
+  moving floor, with its history, projection and checks;
+- [`checkpoint`]: exact parameter counts from safetensors headers;
+- [`declaration`], [`compute`], [`verdict`], [`assessment`]: a declared training run, its
+  operations and where they fall;
+- [`regimes`]: every threshold capfloor applies, with its legal status and source;
+- [`report`]: charts, fingerprints and the technical-opinion dossier;
+- [`hardware`]: TPP, 3A090, destination tiers and shipment ledgers;
+- [`cli`]: argument parsing and printing, one file per command;
+- [`units`], [`table`], [`tomlfile`], [`error`]: quantities with units, and reading input files.
 
 Each module owns one noun of that chain and never calls back up it.
 */
