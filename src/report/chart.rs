@@ -14,6 +14,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use jiff::civil::Date;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::full_palette::{
@@ -97,6 +98,21 @@ pub fn svg(chart: &impl Chart) -> Result<String, String> {
 
 fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
+}
+
+/// The legend every chart draws: upper left, on a translucent white box.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    font_size: u32,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font(("sans-serif", font_size))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(err)
 }
 
 /// `2024.5` → `2024-07`.
@@ -265,14 +281,7 @@ impl Chart for FloorChart<'_> {
                     + Text::new(text, (dx, dy), ("sans-serif", 13).into_font().color(&BLACK))
             }))
             .map_err(err)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", 16))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, 16)?;
         Ok(())
     }
 }
@@ -384,14 +393,7 @@ impl Chart for FrontierChart<'_> {
                 .label(format!("{year}"))
                 .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", 15))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, 15)?;
         root.draw(&Text::new(
             "filled: open weights; ring: closed",
             (80, self.size().1 as i32 - 22),
@@ -464,14 +466,7 @@ impl Chart for ProgressChart<'_> {
                 ))
                 .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RED_700.stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", 16))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, 16)?;
         Ok(())
     }
 }
