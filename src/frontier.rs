@@ -31,6 +31,9 @@ use std::fmt;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::capability::CapabilityFit;
+use crate::registry::{Accessibility, Confidence, Registry};
+
 /// One model as the frontier sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
@@ -270,6 +273,38 @@ pub fn halving_months(factor_per_year: f64) -> f64 {
     } else {
         12.0 * 2f64.log10() / factor_per_year.log10()
     }
+}
+
+/// Registry models with fewer benchmark scores than this have too uncertain a capability to place on
+/// the frontier (a single saturated benchmark says little).
+pub const MIN_SCORES: usize = 3;
+
+/// The frontier's view of `registry` under `fit`: every model with a release date and at least
+/// `min_scores` scores. Compute figures below `min` confidence are dropped; the model still
+/// counts for θ*.
+pub fn points(
+    registry: &Registry,
+    fit: &CapabilityFit,
+    min: Option<Confidence>,
+    min_scores: usize,
+) -> Vec<Point> {
+    registry
+        .models
+        .iter()
+        .filter_map(|m| {
+            let c = fit.get(&m.id).filter(|c| c.n_scores >= min_scores)?;
+            let trusted = min.is_none_or(|min| m.confidence.is_some_and(|c| c >= min));
+            Some(Point {
+                id: m.id.clone(),
+                released: m.release_date?,
+                capability: c.capability,
+                capability_se: c.capability_se,
+                log10_compute: m.training_compute_flop.filter(|_| trusted).map(f64::log10),
+                open: m.accessibility == Accessibility::OpenWeights,
+                distilled: m.distilled,
+            })
+        })
+        .collect()
 }
 
 /// A synthetic world with known physics for tests: k = 15 ECI points per 10× compute, recipes

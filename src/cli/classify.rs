@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use crate::assessment::{self, Assessment};
 use crate::capability::{self, FitOptions};
 use crate::cli::floor::{today, Method};
-use crate::cli::points::{self, Sources};
+use crate::cli::points::Sources;
 use crate::cli::{write_json, Outcome};
 use crate::declaration::Declaration;
 use crate::units::{Flop, ParamCount};
@@ -60,7 +60,7 @@ pub fn assessment(
     let d = Declaration::load(declaration)?;
     let registry = sources.registry()?;
     let fit = capability::fit(&registry, &FitOptions::default())?;
-    let pts = points::points(&registry, &fit, None, points::MIN_SCORES);
+    let pts = crate::frontier::points(&registry, &fit, None, crate::frontier::MIN_SCORES);
     let as_of = as_of.or(d.model.release_date).unwrap_or_else(today);
     assessment::assess(
         &d,

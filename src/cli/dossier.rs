@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use crate::assessment::{self, Assessment};
 use crate::capability::{self, FitOptions};
 use crate::cli::floor::{today, Method};
-use crate::cli::points::{self, Sources};
+use crate::cli::points::Sources;
 use crate::cli::Outcome;
 use crate::declaration::Declaration;
 use crate::floor::{self, Step};
@@ -67,7 +67,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
     let d = Declaration::load(&args.declaration)?;
     let registry = sources.registry()?;
     let fit = capability::fit(&registry, &FitOptions::default())?;
-    let pts = points::points(&registry, &fit, None, points::MIN_SCORES);
+    let pts = crate::frontier::points(&registry, &fit, None, crate::frontier::MIN_SCORES);
     let as_of = args.as_of.or(d.model.release_date).unwrap_or_else(today);
     let opts = args.method.options();
     let assess =
@@ -119,7 +119,8 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         ("likely or better", Confidence::Likely),
         ("confident only", Confidence::Confident),
     ] {
-        let filtered = points::points(&registry, &fit, Some(level), points::MIN_SCORES);
+        let filtered =
+            crate::frontier::points(&registry, &fit, Some(level), crate::frontier::MIN_SCORES);
         sensitivity.push(row(
             "compute figures used in the fit",
             name.into(),

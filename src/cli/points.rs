@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::capability::{self, FitOptions};
-use crate::frontier::Point;
+use crate::frontier::{self, Point};
 use crate::regimes;
-use crate::registry::{Accessibility, Confidence, Registry};
+use crate::registry::{Confidence, Registry};
 use crate::whatif::{self, Release};
 use crate::Error;
 
@@ -61,43 +61,13 @@ fn min_confidence(level: Option<&str>) -> Result<Option<Confidence>, Error> {
     })
 }
 
-/// Models with fewer benchmark scores than this have too uncertain a capability to place on
-/// the frontier (a single saturated benchmark says little).
-pub const MIN_SCORES: usize = 3;
-
 /// Every registry model with a release date and at least `MIN_SCORES` scores, as a frontier
 /// point. Compute figures below `min_confidence` are dropped (the model still counts for θ*).
 pub fn load(sources: &Sources, min_confidence_level: Option<&str>) -> Result<Vec<Point>, Error> {
     let min = min_confidence(min_confidence_level)?;
     let registry = sources.registry()?;
     let fit = capability::fit(&registry, &FitOptions::default())?;
-    Ok(points(&registry, &fit, min, MIN_SCORES))
-}
-
-/// The frontier's view of `registry` under `fit`.
-pub fn points(
-    registry: &Registry,
-    fit: &capability::CapabilityFit,
-    min: Option<Confidence>,
-    min_scores: usize,
-) -> Vec<Point> {
-    registry
-        .models
-        .iter()
-        .filter_map(|m| {
-            let c = fit.get(&m.id).filter(|c| c.n_scores >= min_scores)?;
-            let trusted = min.is_none_or(|min| m.confidence.is_some_and(|c| c >= min));
-            Some(Point {
-                id: m.id.clone(),
-                released: m.release_date?,
-                capability: c.capability,
-                capability_se: c.capability_se,
-                log10_compute: m.training_compute_flop.filter(|_| trusted).map(f64::log10),
-                open: m.accessibility == Accessibility::OpenWeights,
-                distilled: m.distilled,
-            })
-        })
-        .collect()
+    Ok(frontier::points(&registry, &fit, min, frontier::MIN_SCORES))
 }
 
 /// A what-if release as a frontier point: its capability as given, or from its benchmark scores
