@@ -182,37 +182,34 @@ impl<'a> Scanner<'a> {
     fn uints(&mut self, v: &mut Vec<u64>) -> Option<()> {
         v.clear();
         self.eat(b'[')?;
-        if self.peek()? == b']' {
-            self.pos += 1;
-            return Some(());
-        }
-        loop {
-            v.push(self.uint()?);
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b']' => {
-                    self.pos += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
+        self.items(b']', |s| {
+            v.push(s.uint()?);
+            Some(())
+        })
     }
 
     /// An object, calling `value(scanner, key)` to read each value.
     fn object(&mut self, mut value: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
         self.eat(b'{')?;
-        if self.peek()? == b'}' {
+        self.items(b'}', |s| {
+            let key = s.string()?;
+            s.eat(b':')?;
+            value(s, key)
+        })
+    }
+
+    /// The rest of an array or object once its opening bracket is eaten: `item` reads one
+    /// element, this reads the commas between and the closing `close`.
+    fn items(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        if self.peek()? == close {
             self.pos += 1;
             return Some(());
         }
         loop {
-            let key = self.string()?;
-            self.eat(b':')?;
-            value(self, key)?;
+            item(self)?;
             match self.peek()? {
                 b',' => self.pos += 1,
-                b'}' => {
+                c if c == close => {
                     self.pos += 1;
                     return Some(());
                 }
@@ -228,21 +225,7 @@ impl<'a> Scanner<'a> {
             b'{' => self.object(|s, _| s.skip_value()),
             b'[' => {
                 self.pos += 1;
-                if self.peek()? == b']' {
-                    self.pos += 1;
-                    return Some(());
-                }
-                loop {
-                    self.skip_value()?;
-                    match self.peek()? {
-                        b',' => self.pos += 1,
-                        b']' => {
-                            self.pos += 1;
-                            return Some(());
-                        }
-                        _ => return None,
-                    }
-                }
+                self.items(b']', Self::skip_value)
             }
             b'"' => self.string().map(|_| ()),
             b'0'..=b'9' => self.uint().map(|_| ()),
