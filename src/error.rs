@@ -44,6 +44,9 @@ pub enum Error {
     /// A shipment ledger is unreadable or invalid.
     #[error(transparent)]
     Ledger(#[from] crate::hardware::ledger::Error),
+    /// The ledger's limits cannot be applied as asked (e.g. `--g2g` for a tier 1 country).
+    #[error(transparent)]
+    Ceilings(#[from] crate::hardware::ceilings::Error),
     /// An option value the parser could not check on its own.
     #[error("{0}")]
     Usage(String),

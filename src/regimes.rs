@@ -4,6 +4,7 @@ threshold with how it compares, its legal status and its source. Nothing here is
 a regime that changes is an edit to the data file.
 */
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::verdict::{Comparison, Threshold};
@@ -51,9 +52,46 @@ pub struct HardwareThreshold {
     pub tpp_max: Option<f64>,
     pub pd_min: Option<f64>,
     pub pd_max: Option<f64>,
+    /// A per-chip trigger on memory bandwidth (GB/s), exceeded above it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_bandwidth_gb_s_min: Option<f64>,
+    /// A cap on a share of a holder's TPP (0–1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_max: Option<f64>,
+    /// The dates a cumulative limit counts shipments between (inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub through: Option<Date>,
+    /// What a government-to-government agreement multiplies the limit by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub g2g_multiplier: Option<f64>,
+    /// A cumulative limit that rises on a schedule: each step holds through its date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<Step>,
     /// `confirmed` (found in the rule text, cited) or `unconfirmed`.
     pub status: String,
     pub source: String,
+}
+
+/// One step of a scheduled cumulative limit, in TPP or in H100-equivalents as the source states it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub through: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpp_max: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub h100_equivalents: Option<f64>,
+}
+
+impl Step {
+    /// The step's limit in TPP, given the TPP of one H100-equivalent.
+    pub fn limit_tpp(&self, h100_tpp: f64) -> f64 {
+        self.tpp_max
+            .or(self.h100_equivalents.map(|n| n * h100_tpp))
+            .expect("a schedule step has a limit (tested)")
+    }
 }
 
 /// The hardware thresholds (3A090, LPP, country allocations).
@@ -68,13 +106,20 @@ pub fn hardware_threshold(id: &str) -> Result<HardwareThreshold, Error> {
     hardware()?
         .into_iter()
         .find(|t| t.id == id)
-        .ok_or_else(|| Error(format!("no threshold {id:?}")))
+        .ok_or_else(|| Error::missing(id))
 }
 
 /// The regimes file is part of the binary; a failure here is caught by the tests.
 #[derive(Debug, thiserror::Error)]
 #[error("data/regimes.toml: {0}")]
 pub struct Error(String);
+
+impl Error {
+    /// No hardware threshold `id` in the data file.
+    pub fn missing(id: &str) -> Error {
+        Error(format!("no threshold {id:?}"))
+    }
+}
 
 /// Every regime, in file order.
 pub fn all() -> Result<Vec<Regime>, Error> {
@@ -163,6 +208,31 @@ mod tests {
             hardware_threshold("3a090.a.1").unwrap().tpp_min,
             Some(4800.0)
         );
+        // Every threshold sets something, every step a limit, schedules rise, shares are shares.
+        for x in &t {
+            assert!(!x.source.is_empty(), "{}", x.id);
+            assert!(
+                x.tpp_min.is_some()
+                    || x.tpp_max.is_some()
+                    || x.memory_bandwidth_gb_s_min.is_some()
+                    || x.share_max.is_some()
+                    || !x.schedule.is_empty(),
+                "{} sets no limit",
+                x.id
+            );
+            assert!(x.share_max.is_none_or(|s| s > 0.0 && s < 1.0), "{}", x.id);
+            for pair in x.schedule.windows(2) {
+                assert!(pair[0].through < pair[1].through, "{}", x.id);
+                assert!(pair[0].limit_tpp(1.0) <= pair[1].limit_tpp(1.0), "{}", x.id);
+            }
+            for step in &x.schedule {
+                assert!(
+                    step.tpp_max.is_some() != step.h100_equivalents.is_some(),
+                    "{}",
+                    x.id
+                );
+            }
+        }
     }
 
     #[test]

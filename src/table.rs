@@ -10,16 +10,29 @@ pub fn header<R: std::io::Read>(
     reader: &mut csv::Reader<R>,
     columns: &[&str],
 ) -> Result<csv::StringRecord, Vec<String>> {
+    header_with_optional(name, reader, columns, &[])
+}
+
+/// As [`header`], also allowing the `optional` columns.
+pub fn header_with_optional<R: std::io::Read>(
+    name: &str,
+    reader: &mut csv::Reader<R>,
+    columns: &[&str],
+    optional: &[&str],
+) -> Result<csv::StringRecord, Vec<String>> {
     let header = reader
         .headers()
         .map_err(|e| vec![format!("{name}:1: header: {e}")])?
         .clone();
     let mut problems = Vec::new();
     for h in header.iter() {
-        if !columns.contains(&h) {
+        if !columns.contains(&h) && !optional.contains(&h) {
+            let mut expected = columns.join(", ");
+            if !optional.is_empty() {
+                expected += &format!("; optional: {}", optional.join(", "));
+            }
             problems.push(format!(
-                "{name}:1: {h}: unknown column (expected {})",
-                columns.join(", ")
+                "{name}:1: {h}: unknown column (expected {expected})"
             ));
         }
     }
@@ -52,5 +65,12 @@ mod tests {
         );
         let mut r = csv::Reader::from_reader("c,b,a\n1,2,3\n".as_bytes());
         assert!(header("t.csv", &mut r, &["a", "b", "c"]).is_ok());
+        let mut r = csv::Reader::from_reader("a,o\n".as_bytes());
+        assert!(header_with_optional("t.csv", &mut r, &["a"], &["o", "p"]).is_ok());
+        let mut r = csv::Reader::from_reader("a,q\n".as_bytes());
+        assert_eq!(
+            header_with_optional("t.csv", &mut r, &["a"], &["o"]).unwrap_err(),
+            ["t.csv:1: q: unknown column (expected a; optional: o)"]
+        );
     }
 }

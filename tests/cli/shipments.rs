@@ -1,16 +1,31 @@
-//! `capfloor shipments check`: LPP at its exact boundary, across a year end, and bad ledgers.
+//! `capfloor shipments check`: LPP at its exact boundary, across a year end, the allocation with
+//! and without --g2g, VEU holders, the JSON shape, and bad ledgers.
 
 use crate::workdir::Workdir;
 
 const HEADER: &str = "date,consignee,consignee_hq,destination,chip,quantity\n";
 
-fn lpp(v: &serde_json::Value) -> Vec<&serde_json::Value> {
+/// The ceilings of one limit in `shipments check --json` output.
+fn of<'a>(v: &'a serde_json::Value, limit: &str) -> Vec<&'a serde_json::Value> {
     v["ceilings"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["limit"] == "lpp")
+        .filter(|c| c["limit"] == limit)
         .collect()
+}
+
+fn lpp(v: &serde_json::Value) -> Vec<&serde_json::Value> {
+    of(v, "lpp")
+}
+
+/// Three consignees each take 20,000 H100s to India: past LPP, so licensed, and 3 × 15,832 ×
+/// 20,000 = 949.92M TPP, over the 790,000,000 TPP allocation (line 4) unless doubled.
+fn three_buyers_over_lpp(wd: &Workdir) {
+    let rows: String = (0..3)
+        .map(|i| format!("2025-02-01,Buyer{i},IN,IN,H100,20000\n"))
+        .collect();
+    wd.write("l.csv", format!("{HEADER}{rows}"));
 }
 
 #[test]
@@ -73,28 +88,101 @@ fn a_new_calendar_year_starts_a_new_count() {
 #[test]
 fn unconfirmed_limits_count_only_when_asked() {
     let wd = Workdir::new();
-    // 50,000 H100s to one tier 2 country (many consignees): over 790,000,000 TPP.
-    let rows: String = (0..50)
-        .map(|i| format!("2025-02-01,Buyer{i},IN,IN,H100,1000\n"))
+    three_buyers_over_lpp(&wd);
+    let r = wd.run(&["shipments", "check", "l.csv", "--fail-on", "exceed"]);
+    // LPP (confirmed) is exceeded by each consignee: exit 1 on that alone.
+    assert_eq!(r.code(), 1);
+    let v = wd.run(&["shipments", "check", "l.csv", "--json"]).json();
+    let alloc = of(&v, "tier2-country-allocation")[0];
+    assert_eq!(alloc["exceeded_at_line"], 4);
+    assert_eq!(alloc["status"], "unconfirmed");
+    // Only an unconfirmed limit exceeded: exit 0 unless asked.
+    wd.write(
+        "veu.csv",
+        "date,consignee,consignee_hq,destination,chip,quantity,operator\n\
+         2025-02-01,Hyper,US,US,H100,900,Hyper\n2025-02-01,Hyper,US,IN,H100,100,Hyper\n",
+    );
+    let fail = ["shipments", "check", "veu.csv", "--fail-on", "exceed"];
+    assert_eq!(wd.run(&fail).code(), 0);
+    let mut all = fail.to_vec();
+    all.push("--include-unconfirmed");
+    assert_eq!(wd.run(&all).code(), 1);
+}
+
+#[test]
+fn g2g_doubles_a_country_allocation_and_checks_its_argument() {
+    let wd = Workdir::new();
+    three_buyers_over_lpp(&wd);
+    let v = wd
+        .run(&["shipments", "check", "l.csv", "--json", "--g2g", "IN"])
+        .json();
+    let alloc = of(&v, "tier2-country-allocation")[0];
+    assert_eq!(alloc["limit_tpp"], 1_580_000_000.0);
+    assert!(alloc["exceeded_at_line"].is_null());
+    let human = wd
+        .run(&["shipments", "check", "l.csv", "--g2g", "IN"])
+        .stdout();
+    assert!(human.contains("--g2g"), "{human}");
+    let err = wd
+        .run(&["shipments", "check", "l.csv", "--g2g", "FR"])
+        .bad_input();
+    assert!(err.contains("--g2g FR: France is tier 1"), "{err}");
+}
+
+#[test]
+fn json_gives_flags_per_row_and_every_ceiling_with_its_status() {
+    let wd = Workdir::new();
+    wd.write(
+        "l.csv",
+        "date,consignee,consignee_hq,destination,chip,quantity,site,operator\n\
+         2025-03-01,Acme,US,IN,L40S,10,Pune-1,\n\
+         2025-03-01,Desi,IN,IN,H100,10,,Desi\n",
+    );
+    let v = wd.run(&["shipments", "check", "l.csv", "--json"]).json();
+    let flags: Vec<&str> = v["rows"][0]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
         .collect();
-    wd.write("l.csv", format!("{HEADER}{rows}"));
-    assert_eq!(
-        wd.run(&["shipments", "check", "l.csv", "--fail-on", "exceed"])
-            .code(),
-        0
-    );
-    assert_eq!(
-        wd.run(&[
-            "shipments",
-            "check",
-            "l.csv",
-            "--fail-on",
-            "exceed",
-            "--include-unconfirmed"
-        ])
-        .code(),
-        1
-    );
+    assert_eq!(flags, ["headquarters-tier-mismatch", "due-diligence-tpp"]);
+    assert_eq!(v["rows"][0]["flags"][1]["status"], "unconfirmed");
+    for c in v["ceilings"].as_array().unwrap() {
+        for key in [
+            "limit",
+            "subject",
+            "period",
+            "limit_tpp",
+            "used_tpp",
+            "headroom_tpp",
+            "headroom_h100_equivalents",
+            "status",
+            "exceeded_at_line",
+        ] {
+            assert!(c.get(key).is_some(), "{key} missing in {c}");
+        }
+    }
+    let limits: Vec<&str> = v["ceilings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["limit"].as_str().unwrap())
+        .collect();
+    for l in [
+        "lpp",
+        "lpp-site",
+        "nveu-country-cap",
+        "qualifying-recipient-cumulative",
+    ] {
+        assert!(limits.contains(&l), "{l} not in {limits:?}");
+    }
+    assert_eq!(v["totals"]["site"]["Pune-1"], 58_640.0);
+    assert!(v["totals"]["operator"]["Desi"].as_f64().unwrap() > 0.0);
+    assert!(v["limits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["source"].as_str().is_some_and(|s| !s.is_empty())));
 }
 
 #[test]
@@ -118,6 +206,16 @@ fn bad_ledgers_name_the_file_line_and_field() {
     assert!(
         err.contains("c.csv:1: buyer: unknown column")
             && err.contains("c.csv:1: consignee: missing column"),
+        "{err}"
+    );
+    wd.write(
+        "o.csv",
+        "date,consignee,consignee_hq,destination,chip,quantity,operator\n\
+         2025-01-01,A,US,IN,H100,1,Cloud\n2025-01-02,B,IN,IN,H100,1,Cloud\n",
+    );
+    let err = wd.run(&["shipments", "check", "o.csv"]).bad_input();
+    assert!(
+        err.contains("o.csv:3: consignee_hq: operator \"Cloud\" is headquartered in US at line 2"),
         "{err}"
     );
     assert!(wd
