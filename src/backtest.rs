@@ -1,24 +1,79 @@
 /*!
 How well capability and release date predict training compute, tested the only honest way: for
 each open-weight model with a compute figure, fit on the models released by its date *without it*
-(nothing later), predict its compute from its capability on the fitted trend, and compare.
+(nothing later), predict its compute from its capability and date, and compare.
+
+Two predictors are fitted on the same earlier models and both are reported:
 
 ```text
-log10 Ĉ_j = (θ_j − (g·(t_j − t_ref) + c)) / k
+direct:      log10 Ĉ_j = a·θ_j + d·(t_j − t_ref) + e          (log10 C regressed on θ and t)
+structural:  log10 Ĉ_j = (θ_j − (g·(t_j − t_ref) + c)) / k    (the frontier's θ = k·log10 C + …, solved for C)
 ```
+
+The structural one is the floor's own equation run backwards; it answers "how much compute does
+a recipe of typical quality need for θ". Asked to *predict* a model's compute from its
+capability, it overshoots: inverting a regression of θ on compute stretches every deviation by
+1/R² (the classical-versus-inverse calibration problem; Krutchkoff 1967, Osborne 1991, "Statistical
+calibration: a review"). The direct regression is the least-squares predictor of compute given
+capability and date, so it is the default. Both are fitted by Huber's robust loss
+([`crate::regression`]) on published (open-weight) models by default: the targets are published
+models, and the compute of closed models is an outsider's estimate from hardware and cost, not a
+developer's figure. `--predictor`, `--loss` and `--fit-on` change each choice; docs/floor.md
+shows every combination.
 
 Prediction intervals are split-conformal (Vovk et al. 2005; Lei et al. 2018): the 80% or 90%
 quantile of the absolute out-of-sample errors of the models released *before* this one, so the
 interval widens exactly as much as past errors say, heavy tails included, and still uses nothing
-later. Until ten earlier errors exist, the interval is the fit's residual spread carried into
-compute, `s·√(1 + 1/n) / k`, with Student-t quantiles on n − 3 degrees of freedom. The backtest
-reports how often the true figure falls inside the 80% and 90% intervals.
+later. Until ten earlier errors exist, the interval is the fit's residual spread in log10 compute
+times `√(1 + 1/n)`, with Student-t quantiles on n − 3 degrees of freedom.
 */
 
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::frontier::{self, year_fraction, Point};
+use crate::regression::{self, Loss};
+
+/// How compute is predicted from capability and date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Predictor {
+    /// log10 compute regressed on capability and date.
+    Direct,
+    /// The frontier's fit of capability on compute and date, solved for compute.
+    Structural,
+}
+
+/// Which earlier models the fits use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FitOn {
+    /// Open-weight models only (their compute figures come from their developers' disclosures).
+    Published,
+    /// Every model with a compute figure, closed ones included.
+    All,
+}
+
+/// The backtest's definitional choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Options {
+    pub predictor: Predictor,
+    pub loss: Loss,
+    pub fit_on: FitOn,
+    /// Distilled models are left out of fits and targets unless this is set.
+    pub include_distilled: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            predictor: Predictor::Direct,
+            loss: Loss::Huber,
+            fit_on: FitOn::Published,
+            include_distilled: false,
+        }
+    }
+}
 
 /// One model's out-of-sample prediction.
 #[derive(Debug, Clone, Serialize)]
@@ -26,7 +81,11 @@ pub struct Prediction {
     pub id: String,
     pub released: Date,
     pub log10_compute: f64,
+    /// The chosen predictor's prediction.
     pub predicted_log10_compute: f64,
+    /// Each predictor's prediction (`null` where its fit is degenerate).
+    pub direct_log10_compute: Option<f64>,
+    pub structural_log10_compute: Option<f64>,
     /// predicted − actual, in orders of magnitude.
     pub error: f64,
     pub lo80: f64,
@@ -50,6 +109,17 @@ fn conformal(mut errors: Vec<f64>, p: f64) -> f64 {
     errors[rank.clamp(1, m) - 1]
 }
 
+/// The median of `values`; `None` when empty.
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
+}
+
 /// Algorithmic progress from the full fit, beside published estimates (not tuned to them).
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
@@ -66,14 +136,23 @@ pub struct Progress {
     pub epoch_joint_ols_per_year: f64,
 }
 
+/// Each predictor's median absolute error over the models both could predict.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ByPredictor {
+    pub direct: Option<f64>,
+    pub structural: Option<f64>,
+}
+
 /// The backtest's result; `n`, `median_abs_log10_error`, `coverage_80`, `coverage_90` are the
 /// `backtest --json` keys other tools rely on.
 #[derive(Debug, Clone, Serialize)]
 pub struct Backtest {
+    pub options: Options,
     pub n: usize,
     /// Open models with compute that had too few earlier models to fit on.
     pub skipped: Vec<String>,
     pub median_abs_log10_error: f64,
+    pub median_abs_log10_error_by_predictor: ByPredictor,
     pub coverage_80: f64,
     pub coverage_90: f64,
     pub progress: Progress,
@@ -94,38 +173,87 @@ fn per_year_from_halving(months: f64) -> f64 {
     2f64.powf(12.0 / months)
 }
 
-/// Runs the backtest over `points`; distilled models are left out of fits and targets unless
-/// `include_distilled`.
-pub fn run(points: &[Point], include_distilled: bool) -> Result<Backtest, Error> {
-    let usable = |p: &&Point| include_distilled || !p.distilled;
+/// A predictor's view of one target: its prediction and its residual spread in log10 compute.
+struct Fitted {
+    log10_compute: f64,
+    spread: f64,
+    n: usize,
+}
+
+/// log10 C regressed on (θ, t) over `rows` of (log10 C, t, θ), evaluated at the target.
+fn direct(rows: &[(f64, f64, f64)], loss: Loss, theta: f64, t: f64) -> Option<Fitted> {
+    if rows.len() < frontier::MIN_FIT {
+        return None;
+    }
+    let t_ref = rows.iter().map(|r| r.1).sum::<f64>() / rows.len() as f64;
+    let design: Vec<([f64; 3], f64)> = rows
+        .iter()
+        .map(|&(x, t, theta)| ([theta, t - t_ref, 1.0], x))
+        .collect();
+    let f = regression::fit(&design, loss)?;
+    // Compute must rise with capability, as in the structural fit.
+    if f.beta[0].is_nan() || f.beta[0] <= 0.0 {
+        return None;
+    }
+    Some(Fitted {
+        log10_compute: f.predict([theta, t - t_ref, 1.0]),
+        spread: f.scale,
+        n: f.n,
+    })
+}
+
+/// The frontier's fit over `rows`, solved for the target's compute.
+fn structural(
+    rows: &[(f64, f64, f64)],
+    loss: Loss,
+    at: Date,
+    theta: f64,
+    t: f64,
+) -> Option<Fitted> {
+    let fit = frontier::fit_rows_with(rows, at, loss).ok()?;
+    Some(Fitted {
+        log10_compute: fit.log10_compute_for(theta, fit.typical_efficiency(t)),
+        spread: fit.residual_sd / fit.k,
+        n: fit.n,
+    })
+}
+
+/// Runs the backtest over `points` with `options`.
+pub fn run(points: &[Point], options: Options) -> Result<Backtest, Error> {
+    let usable = |p: &&Point| options.include_distilled || !p.distilled;
     let mut targets: Vec<&Point> = points
         .iter()
         .filter(usable)
         .filter(|p| p.open && p.log10_compute.is_some())
         .collect();
     targets.sort_by(|a, b| a.released.cmp(&b.released).then(a.id.cmp(&b.id)));
-    let mut predictions = Vec::new();
+    let mut predictions: Vec<Prediction> = Vec::new();
     let mut skipped = Vec::new();
     for target in targets {
         let rows: Vec<(f64, f64, f64)> = points
             .iter()
             .filter(usable)
             .filter(|p| p.released <= target.released && p.id != target.id)
+            .filter(|p| options.fit_on == FitOn::All || p.open)
             .filter_map(|p| Some((p.log10_compute?, year_fraction(p.released), p.capability)))
             .collect();
-        let Ok(fit) = frontier::fit_rows(&rows, target.released) else {
+        let (theta, t) = (target.capability, year_fraction(target.released));
+        let by_direct = direct(&rows, options.loss, theta, t);
+        let by_structure = structural(&rows, options.loss, target.released, theta, t);
+        let chosen = match options.predictor {
+            Predictor::Direct => &by_direct,
+            Predictor::Structural => &by_structure,
+        };
+        let Some(chosen) = chosen else {
             skipped.push(target.id.clone());
             continue;
         };
-        let t = year_fraction(target.released);
         let actual = target.log10_compute.expect("targets have compute");
-        let predicted = fit.log10_compute_for(target.capability, fit.typical_efficiency(t));
-        let df = (fit.n - 3) as f64;
-        let sd = fit.residual_sd * (1.0 + 1.0 / fit.n as f64).sqrt() / fit.k;
+        let predicted = chosen.log10_compute;
         // Errors of models released strictly before this one (ties in date are not "before").
         let earlier: Vec<f64> = predictions
             .iter()
-            .filter(|p: &&Prediction| p.released < target.released)
+            .filter(|p| p.released < target.released)
             .map(|p| p.error.abs())
             .collect();
         let (w80, w90, interval) = if earlier.len() >= MIN_CONFORMAL {
@@ -135,6 +263,8 @@ pub fn run(points: &[Point], include_distilled: bool) -> Result<Backtest, Error>
                 "conformal",
             )
         } else {
+            let df = (chosen.n - 3) as f64;
+            let sd = chosen.spread * (1.0 + 1.0 / chosen.n as f64).sqrt();
             (
                 student_t_quantile(0.90, df) * sd,
                 student_t_quantile(0.95, df) * sd,
@@ -146,34 +276,46 @@ pub fn run(points: &[Point], include_distilled: bool) -> Result<Backtest, Error>
             released: target.released,
             log10_compute: actual,
             predicted_log10_compute: predicted,
+            direct_log10_compute: by_direct.as_ref().map(|f| f.log10_compute),
+            structural_log10_compute: by_structure.as_ref().map(|f| f.log10_compute),
             error: predicted - actual,
             lo80: predicted - w80,
             hi80: predicted + w80,
             lo90: predicted - w90,
             hi90: predicted + w90,
-            n_fit: fit.n,
+            n_fit: chosen.n,
             interval,
         });
     }
-    if predictions.is_empty() {
+    let n = predictions.len();
+    let Some(median_abs_log10_error) = median(predictions.iter().map(|p| p.error.abs()).collect())
+    else {
         return Err(Error::NothingToTest {
             needed: frontier::MIN_FIT,
         });
-    }
-    let mut abs: Vec<f64> = predictions.iter().map(|p| p.error.abs()).collect();
-    abs.sort_by(f64::total_cmp);
-    let median = if abs.len() % 2 == 1 {
-        abs[abs.len() / 2]
-    } else {
-        (abs[abs.len() / 2 - 1] + abs[abs.len() / 2]) / 2.0
     };
-    let n = predictions.len();
     let covered = |lo: fn(&Prediction) -> f64, hi: fn(&Prediction) -> f64| {
         predictions
             .iter()
             .filter(|p| lo(p) <= p.log10_compute && p.log10_compute <= hi(p))
             .count() as f64
             / n as f64
+    };
+    // Compared on the same models: those both predictors could predict.
+    let both: Vec<&Prediction> = predictions
+        .iter()
+        .filter(|p| p.direct_log10_compute.is_some() && p.structural_log10_compute.is_some())
+        .collect();
+    let abs_errors = |f: fn(&Prediction) -> Option<f64>| {
+        median(
+            both.iter()
+                .filter_map(|p| Some((f(p)? - p.log10_compute).abs()))
+                .collect(),
+        )
+    };
+    let by_predictor = ByPredictor {
+        direct: abs_errors(|p| p.direct_log10_compute),
+        structural: abs_errors(|p| p.structural_log10_compute),
     };
     let full = frontier::fit(
         points.iter().filter(usable),
@@ -184,9 +326,11 @@ pub fn run(points: &[Point], include_distilled: bool) -> Result<Backtest, Error>
             .expect("predictions imply points"),
     )?;
     Ok(Backtest {
+        options,
         n,
         skipped,
-        median_abs_log10_error: median,
+        median_abs_log10_error,
+        median_abs_log10_error_by_predictor: by_predictor,
         coverage_80: covered(|p| p.lo80, |p| p.hi80),
         coverage_90: covered(|p| p.lo90, |p| p.hi90),
         progress: Progress {
@@ -274,35 +418,132 @@ mod tests {
         assert!((student_t_quantile(0.90, 30.0) - 1.310).abs() < 0.002);
     }
 
-    #[test]
-    fn a_noise_free_world_is_predicted_exactly() {
+    /// Monthly releases from 2021 on a known trend θ = 14·x + 6·(t − 2021) − 240, with recipe
+    /// quality `spread(i)` added to θ.
+    fn world(n: usize, spread: impl Fn(usize) -> f64) -> Vec<Point> {
         let start = Date::new(2021, 1, 1).unwrap();
-        let points: Vec<Point> = (0..12)
+        (0..n)
             .map(|i| {
-                let released = start.checked_add((2 * i).months()).unwrap();
+                let released = start.checked_add((2 * i as i64).months()).unwrap();
                 let x = 22.0 + 0.3 * i as f64 + if i % 2 == 0 { 0.4 } else { -0.2 };
                 Point {
-                    id: format!("m{i}"),
+                    id: format!("m{i:02}"),
                     released,
-                    capability: 14.0 * x + 6.0 * (year_fraction(released) - 2021.0) - 240.0,
+                    capability: 14.0 * x + 6.0 * (year_fraction(released) - 2021.0) - 240.0
+                        + spread(i),
                     capability_se: 0.5,
                     log10_compute: Some(x),
                     open: true,
                     distilled: false,
                 }
             })
-            .collect();
-        let b = run(&points, false).unwrap();
-        // The first five have fewer than five earlier models.
-        assert_eq!(b.skipped.len(), 5);
-        assert_eq!(b.n, 7);
-        assert!(
-            b.median_abs_log10_error < 1e-6,
-            "{}",
-            b.median_abs_log10_error
-        );
+            .collect()
+    }
+
+    #[test]
+    fn a_noise_free_world_is_predicted_exactly_by_either_predictor() {
+        let points = world(12, |_| 0.0);
+        for predictor in [Predictor::Direct, Predictor::Structural] {
+            for loss in [Loss::Huber, Loss::Ols] {
+                let options = Options {
+                    predictor,
+                    loss,
+                    ..Options::default()
+                };
+                let b = run(&points, options).unwrap();
+                // The first five have fewer than five earlier models.
+                assert_eq!(b.skipped.len(), 5);
+                assert_eq!(b.n, 7);
+                assert!(b.median_abs_log10_error < 1e-6, "{options:?}: {b:?}");
+            }
+        }
+        let b = run(&points, Options::default()).unwrap();
         assert!((b.progress.typical_per_year - 10f64.powf(6.0 / 14.0)).abs() < 1e-6);
         assert!((b.progress.ho_2024_per_year - 2.828).abs() < 0.01);
+    }
+
+    #[test]
+    fn inverting_the_capability_fit_overshoots_where_the_direct_regression_does_not() {
+        // Recipes vary by ±8 ECI points around the trend, uncorrelated with compute: the
+        // structural inversion carries that spread into compute stretched by 1/R².
+        let spread = [8.0, -8.0, 3.0, -3.0, 0.0, 6.0, -6.0, 1.0];
+        let points = world(40, |i| spread[(i * 5) % spread.len()]);
+        let b = run(&points, Options::default()).unwrap();
+        let by = b.median_abs_log10_error_by_predictor;
+        let (direct, structural) = (by.direct.unwrap(), by.structural.unwrap());
+        assert!(direct < structural, "{direct} vs {structural}");
+        assert_eq!(b.median_abs_log10_error, direct);
+        let s = run(
+            &points,
+            Options {
+                predictor: Predictor::Structural,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(s.median_abs_log10_error, structural);
+        for p in &b.predictions {
+            assert_eq!(Some(p.predicted_log10_compute), p.direct_log10_compute);
+            assert_eq!(p.error, p.predicted_log10_compute - p.log10_compute);
+        }
+    }
+
+    #[test]
+    fn closed_models_enter_the_fits_only_when_asked() {
+        // Every third model is closed, with a compute estimate two orders of magnitude too high.
+        let points: Vec<Point> = world(30, |_| 0.0)
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut p)| {
+                if i % 3 == 1 {
+                    p.open = false;
+                    p.log10_compute = p.log10_compute.map(|x| x + 2.0);
+                }
+                p
+            })
+            .collect();
+        let published = run(&points, Options::default()).unwrap();
+        assert!(published.median_abs_log10_error < 1e-6, "{published:?}");
+        // Targets are open models only; so are the fits.
+        assert!(published
+            .predictions
+            .iter()
+            .all(|p| points.iter().any(|q| q.id == p.id && q.open)));
+        let last = published.predictions.last().unwrap();
+        assert_eq!(last.n_fit, 19);
+        let all = run(
+            &points,
+            Options {
+                fit_on: FitOn::All,
+                loss: Loss::Ols,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        assert!(all.median_abs_log10_error > 0.1, "{all:?}");
+        assert_eq!(all.predictions.last().unwrap().n_fit, 29);
+    }
+
+    #[test]
+    fn intervals_turn_conformal_once_ten_earlier_errors_exist() {
+        let spread = [2.0, -2.0, 1.0, -1.0, 0.0];
+        let points = world(30, |i| spread[(i * 3) % spread.len()]);
+        let b = run(&points, Options::default()).unwrap();
+        for (j, p) in b.predictions.iter().enumerate() {
+            let kind = if j >= MIN_CONFORMAL {
+                "conformal"
+            } else {
+                "student_t"
+            };
+            assert_eq!(p.interval, kind, "{}", p.id);
+            assert!(p.lo90 <= p.lo80 && p.lo80 <= p.predicted_log10_compute);
+            assert!(p.predicted_log10_compute <= p.hi80 && p.hi80 <= p.hi90);
+            if j >= MIN_CONFORMAL {
+                let earlier = b.predictions[..j].iter().map(|q| q.error.abs()).collect();
+                let width = p.hi90 - p.predicted_log10_compute;
+                assert!((width - conformal(earlier, 0.90)).abs() < 1e-12, "{}", p.id);
+            }
+        }
     }
 
     #[test]
@@ -325,6 +566,9 @@ mod tests {
             open: true,
             distilled: false,
         };
-        assert!(matches!(run(&[p], false), Err(Error::NothingToTest { .. })));
+        assert!(matches!(
+            run(&[p], Options::default()),
+            Err(Error::NothingToTest { .. })
+        ));
     }
 }

@@ -33,6 +33,7 @@ use serde::Serialize;
 
 use crate::capability::CapabilityFit;
 use crate::registry::{Accessibility, Confidence, Registry};
+use crate::regression::{self, Loss};
 
 /// One model as the frontier sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,8 +127,13 @@ pub fn fit<'p>(points: impl IntoIterator<Item = &'p Point>, as_of: Date) -> Resu
     fit_rows(&rows, as_of)
 }
 
-/// The fit on (log10 C, t, θ) rows.
+/// The fit on (log10 C, t, θ) rows, by least squares.
 pub fn fit_rows(rows: &[(f64, f64, f64)], as_of: Date) -> Result<Fit, Error> {
+    fit_rows_with(rows, as_of, Loss::Ols)
+}
+
+/// The fit on (log10 C, t, θ) rows under `loss`.
+pub fn fit_rows_with(rows: &[(f64, f64, f64)], as_of: Date, loss: Loss) -> Result<Fit, Error> {
     let n = rows.len();
     if n < MIN_FIT {
         return Err(Error::TooFewModels {
@@ -136,66 +142,29 @@ pub fn fit_rows(rows: &[(f64, f64, f64)], as_of: Date) -> Result<Fit, Error> {
             as_of,
         });
     }
+    // Centred time keeps the normal equations small and well conditioned.
     let t_ref = rows.iter().map(|r| r.1).sum::<f64>() / n as f64;
-    // Normal equations for [k, g, c] on centred time: small and well conditioned.
-    let mut a = [[0.0f64; 3]; 3];
-    let mut b = [0.0f64; 3];
-    for &(x, t, y) in rows {
-        let v = [x, t - t_ref, 1.0];
-        for i in 0..3 {
-            for j in 0..3 {
-                a[i][j] += v[i] * v[j];
-            }
-            b[i] += v[i] * y;
-        }
-    }
-    let [k, g, c] = solve3(a, b)
+    let design: Vec<([f64; 3], f64)> = rows
+        .iter()
+        .map(|&(x, t, y)| ([x, t - t_ref, 1.0], y))
+        .collect();
+    let linear = regression::fit(&design, loss)
         .ok_or_else(|| Error::Degenerate("compute and release dates are collinear".into()))?;
+    let [k, g, c] = linear.beta;
     // NaN (a degenerate solve) is not positive either.
     if k.is_nan() || k <= 0.0 {
         return Err(Error::Degenerate(format!(
             "capability does not rise with compute (k = {k:.3} ECI points per 10× compute)"
         )));
     }
-    let rss: f64 = rows
-        .iter()
-        .map(|&(x, t, y)| (y - (k * x + g * (t - t_ref) + c)).powi(2))
-        .sum();
     Ok(Fit {
         k,
         g,
         c,
         t_ref,
-        residual_sd: (rss / (n - 3) as f64).sqrt(),
+        residual_sd: linear.scale,
         n,
     })
-}
-
-/// Solves a 3×3 system by Gaussian elimination with partial pivoting; `None` if singular.
-fn solve3(mut a: [[f64; 3]; 3], mut b: [f64; 3]) -> Option<[f64; 3]> {
-    let scale = a.iter().flatten().fold(0.0f64, |m, x| m.max(x.abs()));
-    for col in 0..3 {
-        let pivot = (col..3).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        if a[pivot][col].abs() <= 1e-12 * scale.max(1.0) {
-            return None;
-        }
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        for row in col + 1..3 {
-            let f = a[row][col] / a[col][col];
-            let pivot_row = a[col];
-            for (cell, p) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
-                *cell -= f * p;
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = [0.0; 3];
-    for row in (0..3).rev() {
-        let s: f64 = (row + 1..3).map(|k| a[row][k] * x[k]).sum();
-        x[row] = (b[row] - s) / a[row][row];
-    }
-    Some(x)
 }
 
 impl Fit {

@@ -15,7 +15,8 @@ hardware: chips ──► tpp ──► ledger (with tiers)
 
 - [`registry`], [`capability`]: the published models and one capability per model;
 - [`frontier`], [`floor`], [`backtest`], [`whatif`]: the compute-efficiency frontier and the
-  moving floor, with its history, projection and checks;
+  moving floor, with its history, projection and checks; [`regression`]: the small
+  least-squares fits (ordinary and Huber-robust) behind them;
 - [`checkpoint`]: exact parameter counts from safetensors headers;
 - [`declaration`], [`compute`], [`verdict`], [`assessment`]: a declared training run, its
   operations and where they fall;
@@ -41,6 +42,7 @@ pub mod frontier;
 pub mod hardware;
 pub mod regimes;
 pub mod registry;
+pub mod regression;
 pub mod report;
 pub mod table;
 pub mod tomlfile;

@@ -6,9 +6,10 @@ coverage of the prediction intervals. The numbers come from [`crate::backtest`].
 
 use std::io::Write;
 
-use crate::backtest;
+use crate::backtest::{self, FitOn, Options, Predictor};
 use crate::cli::points::{self, Sources};
 use crate::cli::{write_json, Outcome};
+use crate::regression::Loss;
 use crate::Error;
 
 #[derive(Debug, clap::Args)]
@@ -19,6 +20,16 @@ pub struct Args {
     /// Leave out compute figures below this confidence (confident, likely, speculative).
     #[arg(long, value_name = "LEVEL")]
     pub min_confidence: Option<String>,
+    /// How compute is predicted: log10 compute regressed on capability and date (direct), or the
+    /// frontier's fit of capability on compute solved for compute (structural).
+    #[arg(long, value_enum, default_value_t = Predictor::Direct)]
+    pub predictor: Predictor,
+    /// The fits' loss: Huber's robust loss or ordinary least squares.
+    #[arg(long, value_enum, default_value_t = Loss::Huber)]
+    pub loss: Loss,
+    /// Which earlier models the fits use: open-weight ones (published) or all with compute.
+    #[arg(long, value_enum, default_value_t = FitOn::Published)]
+    pub fit_on: FitOn,
     /// List every prediction.
     #[arg(long)]
     pub verbose: bool,
@@ -28,13 +39,40 @@ pub struct Args {
 
 pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
     let points = points::load(sources, args.min_confidence.as_deref())?;
-    let b = backtest::run(&points, args.include_distilled)?;
+    let options = Options {
+        predictor: args.predictor,
+        loss: args.loss,
+        fit_on: args.fit_on,
+        include_distilled: args.include_distilled,
+    };
+    let b = backtest::run(&points, options)?;
     if args.json {
         write_json(out, &b)?;
         return Ok(Outcome::Success);
     }
     let verdict = |ok: bool| if ok { "meets target" } else { "misses target" };
     writeln!(out, "backtest: {} open-weight models predicted out of sample ({} skipped: too few earlier models)", b.n, b.skipped.len())?;
+    let fit_on = match options.fit_on {
+        FitOn::Published => "open-weight models",
+        FitOn::All => "all models with compute",
+    };
+    let (predictor, other, other_error) = match options.predictor {
+        Predictor::Direct => (
+            "log10 compute on capability and date",
+            "the floor's fit solved for compute",
+            b.median_abs_log10_error_by_predictor.structural,
+        ),
+        Predictor::Structural => (
+            "the floor's fit of capability on compute and date, solved for compute",
+            "log10 compute on capability and date",
+            b.median_abs_log10_error_by_predictor.direct,
+        ),
+    };
+    writeln!(
+        out,
+        "  predictor           {predictor} ({} loss, fit on earlier {fit_on})",
+        options.loss
+    )?;
     writeln!(
         out,
         "  median |error|      {:.3} orders of magnitude (×{:.2})  target ≤ 0.30: {}",
@@ -42,6 +80,9 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         10f64.powf(b.median_abs_log10_error),
         verdict(b.median_abs_log10_error <= 0.30)
     )?;
+    if let Some(e) = other_error {
+        writeln!(out, "    {other:<36}  {e:.3} (×{:.2})", 10f64.powf(e))?;
+    }
     writeln!(
         out,
         "  80% interval holds  {:.1}% of models",

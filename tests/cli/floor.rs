@@ -199,6 +199,54 @@ fn the_backtest_reports_its_errors_and_coverage() {
         assert!(b.get(key).is_some(), "missing {key}");
     }
     assert!(b["n"].as_u64().unwrap() > 50);
+    assert_eq!(b["options"]["predictor"], "direct");
+    assert_eq!(b["options"]["loss"], "huber");
+    assert_eq!(b["options"]["fit_on"], "published");
+    // The targets of issue 4, which the README reports as met.
+    let median = b["median_abs_log10_error"].as_f64().unwrap();
+    let c90 = b["coverage_90"].as_f64().unwrap();
+    assert!(median <= 0.30, "{median}");
+    assert!((0.85..=0.95).contains(&c90), "{c90}");
+    let structural = b["median_abs_log10_error_by_predictor"]["structural"]
+        .as_f64()
+        .unwrap();
+    assert!(median < structural, "{median} vs {structural}");
+    let first = &b["predictions"][0];
+    for key in [
+        "predicted_log10_compute",
+        "direct_log10_compute",
+        "structural_log10_compute",
+        "error",
+        "lo90",
+        "hi90",
+        "interval",
+    ] {
+        assert!(first.get(key).is_some(), "missing predictions[].{key}");
+    }
+}
+
+#[test]
+fn the_backtest_runs_each_predictor_and_refuses_unknown_ones() {
+    let wd = Workdir::new();
+    let s = wd
+        .run(&[
+            "backtest",
+            "--json",
+            "--predictor",
+            "structural",
+            "--loss",
+            "ols",
+            "--fit-on",
+            "all",
+        ])
+        .json();
+    assert_eq!(s["options"]["predictor"], "structural");
+    assert_eq!(
+        s["median_abs_log10_error"],
+        s["median_abs_log10_error_by_predictor"]["structural"]
+    );
+    let err = wd.run(&["backtest", "--predictor", "oracle"]).bad_input();
+    assert!(err.contains("oracle"), "{err}");
 }
 
 #[test]
