@@ -6,7 +6,8 @@ as such, never as law.
 How rows are counted (the rule's structure as its summaries state it; see each limit's source):
 - A row with an `operator` is shipped under that holder's Data Center VEU. A holder
   headquartered in tier 1 is a universal VEU (UVEU): its shares outside tier 1 and in each tier 2
-  country are capped. A holder headquartered in tier 2 is a national VEU (NVEU): its cumulative
+  country are capped, and, headquartered in the United States, its share outside the United
+  States (the first row of a holder gives its headquarters). A holder headquartered in tier 2 is a national VEU (NVEU): its cumulative
   TPP per country is capped on a schedule. VEU rows use neither LPP nor the country allocation.
 - Any other row to a tier 1 or 2 destination counts toward License Exception LPP (per ultimate
   consignee per calendar year). A row that no longer fits under LPP needs a license and, in a
@@ -192,20 +193,39 @@ struct Share {
     over_since: Option<usize>,
 }
 
-/// One UVEU holder's TPP in all, outside tier 1, and per tier 2 country.
+/// The caps on a UVEU holder's shares.
+#[derive(Clone, Copy)]
+struct UveuCaps {
+    outside_tier1: f64,
+    tier2_country: f64,
+    /// For holders headquartered in the United States.
+    outside_us: f64,
+}
+
+/// One UVEU holder's TPP in all, outside tier 1, outside the United States, and per tier 2
+/// country.
 #[derive(Default)]
 struct Uveu<'a> {
     total: f64,
+    /// Headquartered in the United States, as its first row says.
+    us_headquartered: bool,
     outside_tier1: Share,
+    outside_us: Share,
     tier2: BTreeMap<&'a str, Share>,
 }
 
 impl<'a> Uveu<'a> {
     /// Adds a row, then re-tests every share against its cap (all shares move with the total).
-    fn add(&mut self, r: &'a Shipment, outside_cap: f64, country_cap: f64) {
+    fn add(&mut self, r: &'a Shipment, caps: UveuCaps) {
+        if self.total == 0.0 && self.tier2.is_empty() {
+            self.us_headquartered = r.consignee_hq == "US";
+        }
         self.total += r.tpp;
         if r.tier != 1 {
             self.outside_tier1.used += r.tpp;
+        }
+        if r.destination != "US" {
+            self.outside_us.used += r.tpp;
         }
         if r.tier == 2 {
             self.tier2.entry(&r.destination).or_default().used += r.tpp;
@@ -218,9 +238,12 @@ impl<'a> Uveu<'a> {
                 s.over_since = None;
             }
         };
-        update(&mut self.outside_tier1, outside_cap);
+        update(&mut self.outside_tier1, caps.outside_tier1);
+        if self.us_headquartered {
+            update(&mut self.outside_us, caps.outside_us);
+        }
         for s in self.tier2.values_mut() {
-            update(s, country_cap);
+            update(s, caps.tier2_country);
         }
     }
 }
@@ -253,6 +276,12 @@ pub fn check(mut rows: Vec<Shipment>, options: &Options) -> Result<Check, Error>
     let nveu = threshold(&all, "nveu-country-cap")?;
     let outside = threshold(&all, "uveu-outside-tier1-share")?;
     let per_country = threshold(&all, "uveu-tier2-country-share")?;
+    let outside_us = threshold(&all, "uveu-outside-us-share")?;
+    let caps = UveuCaps {
+        outside_tier1: outside.share_max.expect("tested"),
+        tier2_country: per_country.share_max.expect("tested"),
+        outside_us: outside_us.share_max.expect("tested"),
+    };
     let lpp_max = lpp.tpp_max.expect("lpp has tpp_max (tested)");
     let cumulative_max = cumulative.tpp_max.expect("tested");
     let site = HardwareThreshold {
@@ -310,11 +339,7 @@ pub fn check(mut rows: Vec<Shipment>, options: &Options) -> Result<Check, Error>
         );
         if let Some(op) = &r.operator {
             match r.hq_tier {
-                1 => uveu.entry(op).or_default().add(
-                    r,
-                    outside.share_max.expect("tested"),
-                    per_country.share_max.expect("tested"),
-                ),
+                1 => uveu.entry(op).or_default().add(r, caps),
                 2 => nveu_rows.entry((op, &r.destination)).or_default().push(i),
                 _ => flags.push((
                     i,
@@ -420,6 +445,9 @@ pub fn check(mut rows: Vec<Shipment>, options: &Options) -> Result<Check, Error>
             });
         };
         share(outside, op.to_string(), &u.outside_tier1);
+        if u.us_headquartered {
+            share(outside_us, op.to_string(), &u.outside_us);
+        }
         for (country, s) in &u.tier2 {
             share(per_country, format!("{op} in {country}"), s);
         }
@@ -442,6 +470,7 @@ pub fn check(mut rows: Vec<Shipment>, options: &Options) -> Result<Check, Error>
         &nveu.id,
         &outside.id,
         &per_country.id,
+        &outside_us.id,
         "due-diligence-tpp",
         "due-diligence-memory-bandwidth",
     ];
@@ -758,6 +787,34 @@ mod tests {
             find(&c, "uveu-tier2-country-share", "Hyper in IN", "ledger").exceeded_at_line,
             None
         );
+    }
+
+    #[test]
+    fn a_us_headquartered_uveu_keeps_half_its_tpp_in_the_united_states() {
+        let uveu = |line, hq: &str, dest: &str, t| {
+            under("Hyper", row(line, "2025-05-01", "Hyper", hq, dest, t))
+        };
+        // 500 in the US and 500 ± 1 in Germany (tier 1): at 50% outside the US is the cap.
+        for (germany, over) in [(499.0, None), (500.0, None), (501.0, Some(3))] {
+            let c = run(vec![
+                uveu(2, "US", "US", 500.0),
+                uveu(3, "US", "DE", germany),
+            ]);
+            let x = find(&c, "uveu-outside-us-share", "Hyper", "ledger");
+            assert_eq!(x.exceeded_at_line, over, "{germany}");
+            assert_eq!(x.used_tpp, germany);
+            // One more TPP in Germany at 499 reaches 500 of 1,000.
+            assert!((x.headroom_tpp - (500.0 - germany)).abs() < 1e-9);
+            // Germany is tier 1: the tier 1 share is untouched.
+            let t1 = find(&c, "uveu-outside-tier1-share", "Hyper", "ledger");
+            assert_eq!(t1.used_tpp, 0.0);
+        }
+        // A holder headquartered elsewhere in tier 1 has no United States share.
+        let c = run(vec![uveu(2, "GB", "DE", 900.0), uveu(3, "GB", "US", 100.0)]);
+        assert!(c
+            .ceilings
+            .iter()
+            .all(|x| x.limit != "uveu-outside-us-share"));
     }
 
     #[test]
