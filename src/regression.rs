@@ -187,7 +187,7 @@ mod tests {
     fn least_squares_recovers_a_plane() {
         let f = fit(&plane(0), Loss::Ols).unwrap();
         for (b, want) in f.beta.iter().zip([2.0, -3.0, 5.0]) {
-            assert!((b - want).abs() < 0.02, "{:?}", f.beta);
+            assert!((b - want).abs() < 0.03, "{:?}", f.beta);
         }
         assert!((f.scale - 0.05).abs() < 0.01, "{}", f.scale);
         assert_eq!(f.n, 30);

@@ -15,12 +15,11 @@ The rules, in the order they apply to each tensor:
 7. active = total − Σ over MoE layers (E − k) × per-expert parameters (see [`super::moe`]).
 */
 
-use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use hashbrown::hash_table::{self, HashTable};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::config::ModelConfig;
@@ -31,6 +30,7 @@ use super::layout::Layout;
 use super::moe::{self, Experts, Slot};
 use super::path::{components, last_component, parent};
 use super::quant::{self, Role, Scheme};
+use super::text;
 use crate::units::ParamCount;
 
 /// Everything `capfloor inspect` reports about a checkpoint. The JSON shape is documented in the
@@ -117,11 +117,12 @@ pub fn count(
     config: Option<&ModelConfig>,
 ) -> Result<Inspection, Error> {
     let mut warnings = Vec::new();
-    let (tensors, names) = unique_tensors(layout, headers, &mut warnings)?;
+    let distinct = unique_tensors(layout, headers, &mut warnings)?;
+    let tensors = &distinct.tensors;
 
     // A checkpoint has a handful of dtypes: tally by reference, name them once.
     let mut tally: Vec<(&Dtype, u64, usize)> = Vec::new();
-    for t in &tensors {
+    for t in tensors {
         match tally.iter_mut().find(|(d, _, _)| *d == t.dtype) {
             Some((_, elements, count)) => {
                 *elements += t.elements;
@@ -149,7 +150,7 @@ pub fn count(
 
     let scheme = match config.and_then(ModelConfig::quantization) {
         Some(q) => Some(Scheme::from_config(&q)),
-        None => Scheme::from_names(&tensors),
+        None => Scheme::from_names(tensors),
     };
     let num_layers = config.and_then(ModelConfig::num_hidden_layers);
     if config.is_none() {
@@ -160,7 +161,7 @@ pub fn count(
 
     // Classifying a tensor only reads it (and asks which names exist), so it runs in parallel;
     // the sums below are sequential and in file order, hence deterministic.
-    let has = |n: &str| names.contains_key(n);
+    let has = |n: &str| distinct.contains(n);
     let classified: Vec<Result<Classified, quant::UnknownBits>> = tensors
         .par_iter()
         .map(|t| classify(t, scheme.as_ref(), &has, num_layers))
@@ -403,30 +404,62 @@ fn moe_summary(
     Some((moe, inactive))
 }
 
-/// Every tensor name → (its file, its position in the de-duplicated list).
-type Names<'h> = FxHashMap<&'h str, (usize, usize)>;
+/// Each distinct tensor of a checkpoint, found by name through the hash its header computed.
+struct Distinct<'h> {
+    /// In file order, then offset order.
+    tensors: Vec<Tensor<'h>>,
+    /// The file each of `tensors` was first found in.
+    files: Vec<usize>,
+    /// Positions in `tensors`, keyed by [`Tensor::hash`].
+    table: HashTable<u32>,
+}
+
+impl Distinct<'_> {
+    fn find(&self, name: &str, hash: u64) -> Option<usize> {
+        self.table
+            .find(hash, |&p| {
+                let t = &self.tensors[p as usize];
+                t.hash == hash && t.name == name
+            })
+            .map(|&p| p as usize)
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.find(name, text::name_hash(name)).is_some()
+    }
+}
 
 /// Each tensor once, reconciled with the shard index: a tensor in two files is counted once; an
 /// index entry found in another shard than it says is a warning; an index entry found nowhere
-/// makes the count uncertain and is an error. Also returns every name, for sibling look-ups.
+/// makes the count uncertain and is an error. The names were hashed as the headers and the index
+/// were read, in parallel; here each is only looked up.
 fn unique_tensors<'h>(
     layout: &Layout,
     headers: &'h [Header],
     warnings: &mut Vec<String>,
-) -> Result<(Vec<Tensor<'h>>, Names<'h>), Error> {
+) -> Result<Distinct<'h>, Error> {
     let capacity = headers.iter().map(Header::len).sum();
-    // Name → (file, position in `tensors`).
-    let mut seen: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
-    seen.reserve(capacity);
-    let mut tensors = Vec::with_capacity(capacity);
+    let mut tensors: Vec<Tensor<'h>> = Vec::with_capacity(capacity);
+    let mut files = Vec::with_capacity(capacity);
+    let mut table: HashTable<u32> = HashTable::with_capacity(capacity);
     let mut duplicates: Vec<&str> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         for t in h.tensors() {
-            match seen.entry(t.name) {
-                Entry::Occupied(_) => duplicates.push(t.name),
-                Entry::Vacant(v) => {
-                    v.insert((i, tensors.len()));
+            let entry = table.entry(
+                t.hash,
+                |&p| {
+                    let seen = &tensors[p as usize];
+                    seen.hash == t.hash && seen.name == t.name
+                },
+                |&p| tensors[p as usize].hash,
+            );
+            match entry {
+                hash_table::Entry::Occupied(_) => duplicates.push(t.name),
+                hash_table::Entry::Vacant(v) => {
+                    // Positions fit u32: a header holds at most 100 MB of JSON.
+                    v.insert(tensors.len() as u32);
                     tensors.push(t);
+                    files.push(i);
                 }
             }
         }
@@ -437,21 +470,26 @@ fn unique_tensors<'h>(
             duplicates.len()
         ));
     }
+    let distinct = Distinct {
+        tensors,
+        files,
+        table,
+    };
 
     let Some(index) = &layout.index else {
-        return Ok((tensors, seen));
+        return Ok(distinct);
     };
     // `layout.files` lists the index's shards in order, so a file's position is its shard's.
     let mut missing: Vec<(&str, usize)> = Vec::new();
     let mut moved: Vec<&str> = Vec::new();
-    let mut listed = vec![false; tensors.len()];
-    for (name, shard) in index.entries() {
-        match seen.get(name) {
-            None => missing.push((name, shard)),
-            Some(&(file, position)) => {
+    let mut listed = vec![false; distinct.tensors.len()];
+    for e in index.entries() {
+        match distinct.find(e.name, e.hash) {
+            None => missing.push((e.name, e.shard)),
+            Some(position) => {
                 listed[position] = true;
-                if file != shard {
-                    moved.push(name);
+                if distinct.files[position] != e.shard {
+                    moved.push(e.name);
                 }
             }
         }
@@ -470,7 +508,8 @@ fn unique_tensors<'h>(
             moved.len()
         ));
     }
-    let unlisted: Vec<&str> = tensors
+    let unlisted: Vec<&str> = distinct
+        .tensors
         .iter()
         .zip(&listed)
         .filter(|(_, listed)| !**listed)
@@ -482,7 +521,7 @@ fn unique_tensors<'h>(
             unlisted.len()
         ));
     }
-    Ok((tensors, seen))
+    Ok(distinct)
 }
 
 /// Multi-token-prediction modules: DeepSeek/GLM put them after the last layer

@@ -22,6 +22,7 @@ use serde::Deserialize;
 
 use super::dtype::Dtype;
 use super::error::Error;
+use super::text::{self, MapError, Text};
 
 /// The largest header we will read, the same cap as the reference implementation (100 MB).
 pub const MAX_HEADER_BYTES: u64 = 100_000_000;
@@ -41,27 +42,34 @@ pub struct TensorInfo {
     /// Byte range within the data section.
     pub start: u64,
     pub end: u64,
+    /// [`text::name_hash`] of the name.
+    pub hash: u64,
 }
 
 /// A view of one tensor of a [`Header`].
 #[derive(Debug, Clone, Copy)]
 pub struct Tensor<'h> {
     pub name: &'h str,
+    /// [`text::name_hash`] of the name.
+    pub hash: u64,
     pub dtype: &'h Dtype,
     pub shape: &'h [u64],
     pub elements: u64,
 }
 
 /// One file's validated header.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Header {
     pub path: PathBuf,
     /// Length of the whole file in bytes.
     pub file_len: u64,
     /// N, the length of the JSON header.
     pub header_len: u64,
-    /// The header's JSON, followed by the unescaped form of any name the JSON escapes.
-    text: String,
+    /// The header's JSON.
+    text: Text,
+    /// The unescaped form of any name the JSON escapes; name ranges past the end of `text`
+    /// point here.
+    escaped: String,
     /// Every tensor's dimensions, back to back.
     dims: Vec<u64>,
     /// In offset order.
@@ -73,6 +81,7 @@ impl Header {
     pub fn tensors(&self) -> impl ExactSizeIterator<Item = Tensor<'_>> + '_ {
         self.infos.iter().map(|i| Tensor {
             name: self.name(i),
+            hash: i.hash,
             dtype: &i.dtype,
             shape: &self.dims[i.shape.0 as usize..i.shape.1 as usize],
             elements: i.elements,
@@ -88,7 +97,7 @@ impl Header {
     }
 
     fn name(&self, i: &TensorInfo) -> &str {
-        &self.text[i.name.0 as usize..i.name.1 as usize]
+        text::name(self.text.as_str(), &self.escaped, i.name)
     }
 }
 
@@ -115,10 +124,21 @@ pub fn read(path: &Path) -> Result<Header, Error> {
     file.read_exact(&mut len_bytes).map_err(io)?;
     let declared = u64::from_le_bytes(len_bytes);
     check_header_len(path, declared, file_len)?;
-    // Bounded: `declared` is at most MAX_HEADER_BYTES and fits in the file.
-    let mut json = vec![0u8; declared as usize];
-    file.read_exact(&mut json).map_err(io)?;
-    parse(path, json, file_len)
+    // Bounded: `declared` is at most MAX_HEADER_BYTES and fits in the file. Only the length
+    // prefix and the header are mapped, never the tensor data.
+    let text = match Text::map(&file, 8, 8 + declared as usize) {
+        Ok(text) => text,
+        Err(MapError::Io(e)) => return Err(io(e)),
+        Err(MapError::Utf8(e)) => return Err(utf8_error(path, e)),
+    };
+    parse_text(path, text, file_len, true)
+}
+
+fn utf8_error(path: &Path, e: std::str::Utf8Error) -> Error {
+    Error::HeaderUtf8 {
+        path: path.to_path_buf(),
+        at: e.valid_up_to(),
+    }
 }
 
 fn check_header_len(path: &Path, declared: u64, file_len: u64) -> Result<(), Error> {
@@ -154,12 +174,14 @@ pub fn parse_reference(path: &Path, json: Vec<u8>, file_len: u64) -> Result<Head
 }
 
 fn parse_with(path: &Path, json: Vec<u8>, file_len: u64, scanner: bool) -> Result<Header, Error> {
-    let header_len = json.len() as u64;
-    let mut text = String::from_utf8(json).map_err(|e| Error::HeaderUtf8 {
-        path: path.to_path_buf(),
-        at: e.utf8_error().valid_up_to(),
-    })?;
-    if !text.trim_start().starts_with('{') {
+    let text = String::from_utf8(json).map_err(|e| utf8_error(path, e.utf8_error()))?;
+    parse_text(path, Text::Owned(text), file_len, scanner)
+}
+
+fn parse_text(path: &Path, text: Text, file_len: u64, scanner: bool) -> Result<Header, Error> {
+    let header_len = text.as_str().len() as u64;
+    let text_ref = text.as_str();
+    if !text_ref.trim_start().starts_with('{') {
         return Err(Error::HeaderNotObject {
             path: path.to_path_buf(),
         });
@@ -174,8 +196,7 @@ fn parse_with(path: &Path, json: Vec<u8>, file_len: u64, scanner: bool) -> Resul
         })?;
     let mut arenas = Arenas {
         path,
-        base: text.as_ptr() as usize,
-        text_len: text.len(),
+        text: text_ref,
         data_len,
         escaped: String::new(),
         dims: Vec::new(),
@@ -187,7 +208,7 @@ fn parse_with(path: &Path, json: Vec<u8>, file_len: u64, scanner: bool) -> Resul
     let mut failure = None;
     let scanned = scanner
         .then(|| {
-            super::scan::header(&text, |e| {
+            super::scan::header(text_ref, |e| {
                 match arenas.take(e.name, e.dtype, e.shape, e.offsets) {
                     Ok(()) => Some(()),
                     Err(err) => {
@@ -203,7 +224,7 @@ fn parse_with(path: &Path, json: Vec<u8>, file_len: u64, scanner: bool) -> Resul
     }
     if scanned.is_none() {
         arenas.clear();
-        let raw: RawHeader = serde_json::from_str(&text).map_err(|e| Error::HeaderJson {
+        let raw: RawHeader = serde_json::from_str(text_ref).map_err(|e| Error::HeaderJson {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
@@ -217,13 +238,13 @@ fn parse_with(path: &Path, json: Vec<u8>, file_len: u64, scanner: bool) -> Resul
         infos,
         ..
     } = arenas;
-    check_duplicates(path, &text, &escaped, &infos)?;
-    text.push_str(&escaped);
+    check_duplicates(path, text_ref, &escaped, &infos)?;
     let header = Header {
         path: path.to_path_buf(),
         file_len,
         header_len,
         text,
+        escaped,
         dims,
         infos,
     };
@@ -234,9 +255,8 @@ fn parse_with(path: &Path, json: Vec<u8>, file_len: u64, scanner: bool) -> Resul
 /// for names the JSON escapes, which follow the text), shapes back to back in `dims`.
 struct Arenas<'p> {
     path: &'p Path,
-    /// Address and length of the header text that borrowed names point into.
-    base: usize,
-    text_len: usize,
+    /// The header text that borrowed names point into.
+    text: &'p str,
     data_len: u64,
     escaped: String,
     dims: Vec<u64>,
@@ -254,21 +274,12 @@ impl Arenas<'_> {
     ) -> Result<(), Error> {
         // A name inside the header text is recorded where it is; any other (unescaped by
         // serde_json) is copied into `escaped`.
-        let address = name.as_ptr() as usize;
-        let (start, end) =
-            if address >= self.base && address + name.len() <= self.base + self.text_len {
-                let at = address - self.base;
-                (at, at + name.len())
-            } else {
-                let at = self.text_len + self.escaped.len();
-                self.escaped.push_str(name);
-                (at, at + name.len())
-            };
+        let name_range = text::record(self.text, &mut self.escaped, name);
         let shape_range = span(self.dims.len(), self.dims.len() + shape.len());
         let info = validate_tensor(
             self.path,
             name,
-            span(start, end),
+            name_range,
             dtype,
             shape,
             offsets,
@@ -298,12 +309,7 @@ fn check_duplicates(
     let mut seen = rustc_hash::FxHashSet::default();
     seen.reserve(infos.len());
     for i in infos {
-        let (start, end) = (i.name.0 as usize, i.name.1 as usize);
-        let name = if start >= text.len() {
-            &escaped[start - text.len()..end - text.len()]
-        } else {
-            &text[start..end]
-        };
+        let name = text::name(text, escaped, i.name);
         if !seen.insert(name) {
             return Err(Error::DuplicateTensor {
                 path: path.to_path_buf(),
@@ -381,6 +387,7 @@ fn validate_tensor(
         elements,
         start,
         end,
+        hash: text::name_hash(name),
     })
 }
 

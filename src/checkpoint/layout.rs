@@ -15,9 +15,10 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::error::Error;
+use super::text::{self, MapError, Text};
 
 /// The files of one checkpoint.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Layout {
     /// The directory the checkpoint lives in (where `config.json` is looked for).
     pub dir: PathBuf,
@@ -28,23 +29,39 @@ pub struct Layout {
 }
 
 /// A `*.safetensors.index.json` file.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Index {
     pub path: PathBuf,
     /// Shard file names as the index writes them, in the order of [`Layout::files`].
     pub shards: Vec<String>,
-    /// Every tensor name of the `weight_map`, back to back (one allocation, not 90,000).
-    names: String,
-    /// Each `weight_map` entry: the range of its name in `names`, and its shard's position.
-    entries: Vec<(u32, u32, usize)>,
+    /// The index's JSON: tensor names are ranges of it (no copy of 90,000 names).
+    text: Text,
+    /// Names the JSON escapes, unescaped; their ranges lie past the end of `text`.
+    escaped: String,
+    /// Each `weight_map` entry: the range of its name, its shard's position, and the
+    /// [`text::name_hash`] of its name.
+    entries: Vec<((u32, u32), usize, u64)>,
+}
+
+/// One `weight_map` entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'i> {
+    pub name: &'i str,
+    /// Position of its shard in [`Index::shards`] and [`Layout::files`].
+    pub shard: usize,
+    /// [`text::name_hash`] of the name.
+    pub hash: u64,
 }
 
 impl Index {
-    /// The `weight_map` entries in file order: tensor name and position of its shard.
-    pub fn entries(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
-        self.entries
-            .iter()
-            .map(|&(start, end, shard)| (&self.names[start as usize..end as usize], shard))
+    /// The `weight_map` entries in file order.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = Entry<'_>> + '_ {
+        let text = self.text.as_str();
+        self.entries.iter().map(move |&(name, shard, hash)| Entry {
+            name: text::name(text, &self.escaped, name),
+            shard,
+            hash,
+        })
     }
 }
 
@@ -212,41 +229,64 @@ fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
         path: index_path.to_path_buf(),
         source,
     };
-    let len = std::fs::metadata(index_path).map_err(io)?.len();
+    let file = std::fs::File::open(index_path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
     if len > MAX_INDEX_BYTES {
         return Err(Error::IndexJson {
             path: index_path.to_path_buf(),
             message: format!("{len} bytes is over the {MAX_INDEX_BYTES}-byte limit"),
         });
     }
-    let text = std::fs::read(index_path).map_err(io)?;
     let json_error = |e: serde_json::Error| Error::IndexJson {
         path: index_path.to_path_buf(),
         message: e.to_string(),
     };
-    // As for headers: the scanner's fast path for canonical indexes, serde_json for the rest.
-    let scanned = std::str::from_utf8(&text)
-        .ok()
-        .and_then(super::scan::weight_map);
-    let pairs: Vec<(Cow<str>, Cow<str>)> = match scanned {
-        Some(pairs) => pairs
-            .into_iter()
-            .map(|(k, v)| (Cow::Borrowed(k), Cow::Borrowed(v)))
-            .collect(),
-        None => {
-            serde_json::from_slice::<RawIndex>(&text)
-                .map_err(json_error)?
-                .weight_map
-                .0
-        }
+    let text = match len {
+        0 => Text::Owned(String::new()),
+        // Bounded by MAX_INDEX_BYTES.
+        _ => match Text::map(&file, 0, len as usize) {
+            Ok(text) => text,
+            Err(MapError::Io(e)) => return Err(io(e)),
+            // serde_json words the error (where the bad byte is, as line and column).
+            Err(MapError::Utf8(_)) => {
+                let bytes = std::fs::read(index_path).map_err(io)?;
+                return Err(match serde_json::from_slice::<RawIndex>(&bytes) {
+                    Err(e) => json_error(e),
+                    Ok(_) => Error::IndexJson {
+                        path: index_path.to_path_buf(),
+                        message: "invalid UTF-8".into(),
+                    },
+                });
+            }
+        },
     };
-    // Entries of one shard come together: drop repeats before sorting the few that remain.
-    let mut shards: Vec<&str> = pairs.iter().map(|(_, shard)| shard.as_ref()).collect();
-    shards.dedup();
-    shards.sort_unstable();
-    shards.dedup();
+    let t = text.as_str();
+    let mut collected = Collected::default();
+    // As for headers: the scanner's fast path for canonical indexes, serde_json for the rest.
+    let scanned = super::scan::weight_map(t, |name, shard| collected.push(t, name, shard));
+    if scanned.is_none() {
+        collected = Collected::default();
+        let raw = serde_json::from_str::<RawIndex>(t).map_err(json_error)?;
+        for (name, shard) in &raw.weight_map.0 {
+            collected.push(t, name, shard);
+        }
+    }
+    let Collected {
+        escaped,
+        entries,
+        shards: found,
+        ..
+    } = collected;
+    // Shards in name order; `rank` takes a shard from the order it was found in to that one.
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_unstable_by(|&a, &b| found[a].cmp(&found[b]));
+    let mut rank = vec![0; found.len()];
+    for (position, &i) in order.iter().enumerate() {
+        rank[i] = position;
+    }
+    let shards: Vec<String> = order.iter().map(|&i| found[i].clone()).collect();
     let mut files = Vec::with_capacity(shards.len());
-    for &shard in &shards {
+    for shard in &shards {
         let relative = Path::new(shard);
         let escapes = relative
             .components()
@@ -254,48 +294,64 @@ fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
         if escapes {
             return Err(Error::ShardOutsideDirectory {
                 path: index_path.to_path_buf(),
-                shard: shard.to_string(),
+                shard: shard.clone(),
             });
         }
         let file = dir.join(relative);
         if !file.is_file() {
             return Err(Error::MissingShard {
                 path: index_path.to_path_buf(),
-                shard: shard.to_string(),
+                shard: shard.clone(),
             });
         }
         files.push(file);
     }
-    // Consecutive entries nearly always share a shard: remember the last one.
-    let mut last: Option<(&str, usize)> = None;
-    let mut names = String::with_capacity(pairs.iter().map(|(n, _)| n.len()).sum());
-    let entries = pairs
-        .iter()
-        .map(|(name, shard)| {
-            let position = match last {
-                Some((s, i)) if s == shard.as_ref() => i,
-                _ => shards
-                    .binary_search(&shard.as_ref())
-                    .expect("every shard was collected"),
-            };
-            last = Some((shard.as_ref(), position));
-            let start = names.len();
-            names.push_str(name);
-            // An index is read whole into memory; it is far below 4 GiB.
-            (start as u32, names.len() as u32, position)
-        })
+    let entries = entries
+        .into_iter()
+        .map(|(name, found, hash)| (name, rank[found], hash))
         .collect();
-    let shards = shards.into_iter().map(str::to_string).collect();
     Ok(Layout {
         dir,
         files,
         index: Some(Index {
             path: index_path.to_path_buf(),
             shards,
-            names,
+            text,
+            escaped,
             entries,
         }),
     })
+}
+
+/// The `weight_map` as it is read: names as ranges, shards numbered in the order found.
+#[derive(Default)]
+struct Collected {
+    escaped: String,
+    entries: Vec<((u32, u32), usize, u64)>,
+    shards: Vec<String>,
+    numbers: rustc_hash::FxHashMap<String, usize>,
+    /// Consecutive entries nearly always share a shard: the last one found.
+    last: Option<usize>,
+}
+
+impl Collected {
+    fn push(&mut self, text: &str, name: &str, shard: &str) {
+        let number = match self.last {
+            Some(n) if self.shards[n] == shard => n,
+            _ => match self.numbers.get(shard) {
+                Some(&n) => n,
+                None => {
+                    let n = self.shards.len();
+                    self.shards.push(shard.to_string());
+                    self.numbers.insert(shard.to_string(), n);
+                    n
+                }
+            },
+        };
+        self.last = Some(number);
+        let range = text::record(text, &mut self.escaped, name);
+        self.entries.push((range, number, text::name_hash(name)));
+    }
 }
 
 fn parent_dir(path: &Path) -> PathBuf {

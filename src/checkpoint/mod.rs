@@ -26,6 +26,7 @@ pub mod moe;
 mod path;
 pub mod quant;
 mod scan;
+pub(crate) mod text;
 
 pub use count::{Inspection, Moe, Parameters, Quantization};
 pub use error::Error;

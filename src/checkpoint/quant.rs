@@ -273,6 +273,7 @@ mod tests {
     fn t(name: &'static str, dtype: &str, shape: &[u64]) -> Tensor<'static> {
         Tensor {
             name,
+            hash: crate::checkpoint::text::name_hash(name),
             dtype: Box::leak(Box::new(Dtype::parse(dtype))),
             shape: Box::leak(shape.to_vec().into_boxed_slice()),
             elements: shape.iter().product(),

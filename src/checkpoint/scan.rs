@@ -64,24 +64,28 @@ pub fn header<'a>(text: &'a str, mut each: impl FnMut(Entry<'a, '_>) -> Option<(
     s.end()
 }
 
-/// Scans a shard index's `weight_map` as (tensor, shard) pairs; other top-level keys are skipped.
-pub fn weight_map(text: &str) -> Option<Vec<(&str, &str)>> {
+/// Scans a shard index's `weight_map`, handing each (tensor, shard) pair to `each` in file order;
+/// other top-level keys are skipped. `None`: not canonical, or no `weight_map` (pairs already
+/// handed over must be discarded).
+pub fn weight_map<'a>(text: &'a str, mut each: impl FnMut(&'a str, &'a str)) -> Option<()> {
     let mut s = Scanner::new(text)?;
-    let mut pairs = None;
+    let mut found = false;
     s.object(|s, key| {
         if key != "weight_map" {
             return s.skip_value();
         }
-        let mut v = Vec::new();
+        // A second `weight_map` is an error for serde_json: leave it to serde_json.
+        if found {
+            return None;
+        }
+        found = true;
         s.object(|s, name| {
-            v.push((name, s.string()?));
+            each(name, s.string()?);
             Some(())
-        })?;
-        pairs = Some(v);
-        Some(())
+        })
     })?;
     s.end()?;
-    pairs
+    found.then_some(())
 }
 
 /// The smallest byte: a reduction without early exit, so it vectorizes (`any` would not).
@@ -306,13 +310,22 @@ mod tests {
 
     #[test]
     fn index_weight_maps_are_scanned() {
-        let pairs = weight_map(r#"{"metadata":{"total_size":10},"weight_map":{"a":"m-1.safetensors","b":"m-2.safetensors"}}"#).unwrap();
-        assert_eq!(pairs, [("a", "m-1.safetensors"), ("b", "m-2.safetensors")]);
+        let pairs = |text| {
+            let mut v = Vec::new();
+            weight_map(text, |a, b| v.push((a, b))).map(|()| v)
+        };
         assert_eq!(
-            weight_map(r#"{"metadata":{"total_size":1.5e3},"weight_map":{}}"#),
+            pairs(
+                r#"{"metadata":{"total_size":10},"weight_map":{"a":"m-1.safetensors","b":"m-2.safetensors"}}"#
+            ),
+            Some(vec![("a", "m-1.safetensors"), ("b", "m-2.safetensors")])
+        );
+        assert_eq!(
+            pairs(r#"{"metadata":{"total_size":1.5e3},"weight_map":{}}"#),
             None
         );
-        assert_eq!(weight_map(r#"{"weight_map":["a"]}"#), None);
-        assert_eq!(weight_map(r#"{"metadata":{}}"#), None);
+        assert_eq!(pairs(r#"{"weight_map":["a"]}"#), None);
+        assert_eq!(pairs(r#"{"metadata":{}}"#), None);
+        assert_eq!(pairs(r#"{"weight_map":{},"weight_map":{}}"#), None);
     }
 }
