@@ -118,24 +118,69 @@ pub fn count(
 ) -> Result<Inspection, Error> {
     let mut warnings = Vec::new();
     let distinct = unique_tensors(layout, headers, &mut warnings)?;
-    let tensors = &distinct.tensors;
 
-    // A checkpoint has a handful of dtypes: tally by reference, name them once.
-    let mut tally: Vec<(&Dtype, u64, usize)> = Vec::new();
-    for t in tensors {
-        match tally.iter_mut().find(|(d, _, _)| *d == t.dtype) {
-            Some((_, elements, count)) => {
-                *elements += t.elements;
-                *count += 1;
-            }
-            None => tally.push((t.dtype, t.elements, 1)),
-        }
+    let scheme = match config.and_then(ModelConfig::quantization) {
+        Some(q) => Some(Scheme::from_config(&q)),
+        None => Scheme::from_names(distinct.tensors()),
+    };
+    let num_layers = config.and_then(ModelConfig::num_hidden_layers);
+    if config.is_none() {
+        warnings.push(
+            "no config.json: MTP layers, tied embeddings and MoE experts per token cannot be read from it".into(),
+        );
     }
-    let by_dtype: BTreeMap<String, u64> = tally
+
+    // Classifying a tensor only reads it (and asks which names exist): files are classified
+    // and summed in parallel, and the sums merged in file order, so the result is the same as
+    // one pass in order.
+    let has = |n: &str| distinct.contains(n);
+    let tally = headers
+        .par_iter()
+        .enumerate()
+        .fold(Tally::default, |mut tally, (file, h)| {
+            for (i, t) in h.tensors().enumerate() {
+                if !distinct.is_repeat(file, i) {
+                    tally.add(&t, classify(&t, scheme.as_ref(), &has, num_layers));
+                }
+            }
+            tally
+        })
+        .reduce(Tally::default, Tally::merge);
+    if let Some(tensor) = tally.unknown_bits {
+        return Err(Error::UnknownBits {
+            path: layout.dir.clone(),
+            tensor: tensor.to_string(),
+            method: scheme
+                .as_ref()
+                .map_or("unknown", Scheme::method)
+                .to_string(),
+        });
+    }
+    let Tally {
+        mut total,
+        mtp,
+        buffers,
+        input_embedding,
+        heads,
+        packed_tensors,
+        bookkeeping_tensors,
+        bookkeeping_elements,
+        inexact,
+        first_inexact,
+        experts,
+        dtypes,
+        unknown_bits: _,
+    } = tally;
+    if let Some(first) = first_inexact {
+        warnings.push(format!(
+            "{inexact} packed tensor(s) do not hold a whole number of parameters at this bit width, e.g. {first}"
+        ));
+    }
+    let by_dtype: BTreeMap<String, u64> = dtypes
         .iter()
         .map(|(d, e, _)| (d.name().to_string(), *e))
         .collect();
-    let unknown_dtypes: BTreeMap<&str, usize> = tally
+    let unknown_dtypes: BTreeMap<&str, usize> = dtypes
         .iter()
         .filter_map(|(d, _, n)| match d {
             Dtype::Unknown(name) => Some((name.as_str(), *n)),
@@ -145,86 +190,6 @@ pub fn count(
     for (name, n) in unknown_dtypes {
         warnings.push(format!(
             "unknown dtype {name} ({n} tensor(s)): elements counted from the shape, size not checked"
-        ));
-    }
-
-    let scheme = match config.and_then(ModelConfig::quantization) {
-        Some(q) => Some(Scheme::from_config(&q)),
-        None => Scheme::from_names(tensors),
-    };
-    let num_layers = config.and_then(ModelConfig::num_hidden_layers);
-    if config.is_none() {
-        warnings.push(
-            "no config.json: MTP layers, tied embeddings and MoE experts per token cannot be read from it".into(),
-        );
-    }
-
-    // Classifying a tensor only reads it (and asks which names exist), so it runs in parallel;
-    // the sums below are sequential and in file order, hence deterministic.
-    let has = |n: &str| distinct.contains(n);
-    let classified: Vec<Result<Classified, quant::UnknownBits>> = tensors
-        .par_iter()
-        .map(|t| classify(t, scheme.as_ref(), &has, num_layers))
-        .collect();
-
-    let mut total = 0u64;
-    let mut mtp = 0u64;
-    let mut buffers = 0u64;
-    let mut input_embedding = 0u64;
-    let mut heads: Vec<(Tensor, u64)> = Vec::new();
-    let mut packed_tensors = 0usize;
-    let mut bookkeeping_tensors = 0usize;
-    let mut bookkeeping_elements = 0u64;
-    let mut inexact = Vec::new();
-    let mut experts = Experts::default();
-
-    for (t, c) in tensors.iter().zip(classified) {
-        let c = c.map_err(|_| Error::UnknownBits {
-            path: layout.dir.clone(),
-            tensor: t.name.to_string(),
-            method: scheme
-                .as_ref()
-                .map_or("unknown", Scheme::method)
-                .to_string(),
-        })?;
-        let params = match c.role {
-            Role::Bookkeeping => {
-                bookkeeping_tensors += 1;
-                bookkeeping_elements += t.elements;
-                continue;
-            }
-            Role::Buffer => {
-                buffers += t.elements;
-                continue;
-            }
-            Role::Parameter { num, den } => {
-                if (num, den) != (1, 1) {
-                    packed_tensors += 1;
-                }
-                if c.inexact {
-                    inexact.push(t.name);
-                }
-                c.params
-            }
-        };
-        match c.place {
-            Place::Mtp => mtp += params,
-            Place::Head => heads.push((*t, params)),
-            Place::Body { embedding, expert } => {
-                if embedding {
-                    input_embedding += params;
-                }
-                if let Some((prefix, slot)) = expert {
-                    experts.add_located(prefix, slot, t.shape, params);
-                }
-                total += params;
-            }
-        }
-    }
-    if let Some(first) = inexact.first() {
-        warnings.push(format!(
-            "{} packed tensor(s) do not hold a whole number of parameters at this bit width, e.g. {first}",
-            inexact.len()
         ));
     }
 
@@ -279,7 +244,7 @@ pub fn count(
         config: config.map(|c| c.path.clone()),
         index: layout.index.as_ref().map(|i| i.path.clone()),
         files,
-        tensors: tensors.len(),
+        tensors: distinct.len,
         bytes: headers.iter().map(|h| h.file_len).sum(),
         parameters: Parameters {
             total: ParamCount(total),
@@ -294,6 +259,103 @@ pub fn count(
         tied_embeddings: tied,
         warnings,
     })
+}
+
+/// The sums over tensors. Ranges of tensors are tallied in parallel and merged in order
+/// ([`Tally::merge`] puts the right range after the left), which equals one pass in order.
+#[derive(Default)]
+struct Tally<'h> {
+    total: u64,
+    mtp: u64,
+    buffers: u64,
+    input_embedding: u64,
+    heads: Vec<(Tensor<'h>, u64)>,
+    packed_tensors: usize,
+    bookkeeping_tensors: usize,
+    bookkeeping_elements: u64,
+    inexact: usize,
+    first_inexact: Option<&'h str>,
+    experts: Experts,
+    /// Stored elements and tensors per dtype (a checkpoint has a handful: a list, by reference).
+    dtypes: Vec<(&'h Dtype, u64, usize)>,
+    /// The first tensor whose packing needs a bit width the scheme does not give.
+    unknown_bits: Option<&'h str>,
+}
+
+impl<'h> Tally<'h> {
+    fn add(&mut self, t: &Tensor<'h>, c: Result<Classified<'h>, quant::UnknownBits>) {
+        match self.dtypes.iter_mut().find(|(d, _, _)| *d == t.dtype) {
+            Some((_, elements, count)) => {
+                *elements += t.elements;
+                *count += 1;
+            }
+            None => self.dtypes.push((t.dtype, t.elements, 1)),
+        }
+        let Ok(c) = c else {
+            self.unknown_bits = self.unknown_bits.or(Some(t.name));
+            return;
+        };
+        let params = match c.role {
+            Role::Bookkeeping => {
+                self.bookkeeping_tensors += 1;
+                self.bookkeeping_elements += t.elements;
+                return;
+            }
+            Role::Buffer => {
+                self.buffers += t.elements;
+                return;
+            }
+            Role::Parameter { num, den } => {
+                if (num, den) != (1, 1) {
+                    self.packed_tensors += 1;
+                }
+                if c.inexact {
+                    self.inexact += 1;
+                    self.first_inexact = self.first_inexact.or(Some(t.name));
+                }
+                c.params
+            }
+        };
+        match c.place {
+            Place::Mtp => self.mtp += params,
+            Place::Head => self.heads.push((*t, params)),
+            Place::Body { embedding, expert } => {
+                if embedding {
+                    self.input_embedding += params;
+                }
+                if let Some((prefix, slot)) = expert {
+                    self.experts.add_located(prefix, slot, t.shape, params);
+                }
+                self.total += params;
+            }
+        }
+    }
+
+    /// `self` followed by `next`.
+    fn merge(mut self, next: Self) -> Self {
+        self.total += next.total;
+        self.mtp += next.mtp;
+        self.buffers += next.buffers;
+        self.input_embedding += next.input_embedding;
+        self.heads.extend(next.heads);
+        self.packed_tensors += next.packed_tensors;
+        self.bookkeeping_tensors += next.bookkeeping_tensors;
+        self.bookkeeping_elements += next.bookkeeping_elements;
+        self.inexact += next.inexact;
+        self.first_inexact = self.first_inexact.or(next.first_inexact);
+        self.experts = self.experts.merge(next.experts);
+        for (dtype, elements, count) in next.dtypes {
+            match self.dtypes.iter_mut().find(|(d, _, _)| *d == dtype) {
+                Some((_, e, n)) => {
+                    *e += elements;
+                    *n += count;
+                }
+                None => self.dtypes.push((dtype, elements, count)),
+            }
+        }
+        self.unknown_bits = self.unknown_bits.or(next.unknown_bits);
+        self
+    }
 }
 
 /// Where a parameter tensor counts.
@@ -405,27 +467,58 @@ fn moe_summary(
 }
 
 /// Each distinct tensor of a checkpoint, found by name through the hash its header computed.
+/// Tensors are numbered in file order, then offset order, across all files; none is copied.
 struct Distinct<'h> {
-    /// In file order, then offset order.
-    tensors: Vec<Tensor<'h>>,
-    /// The file each of `tensors` was first found in.
-    files: Vec<usize>,
-    /// Positions in `tensors`, keyed by [`Tensor::hash`].
-    table: HashTable<u32>,
+    headers: &'h [Header],
+    /// The number of each file's first tensor.
+    starts: Vec<usize>,
+    /// Numbers of tensors stored again in a later file, ascending: counted once, from the
+    /// first file. Nearly always empty.
+    repeats: Vec<usize>,
+    /// Numbers of the distinct tensors, keyed by [`Tensor::hash`].
+    table: HashTable<usize>,
+    /// Distinct tensors.
+    len: usize,
 }
 
-impl Distinct<'_> {
+impl<'h> Distinct<'h> {
+    /// The tensor numbered `n`.
+    fn tensor(&self, n: usize) -> Tensor<'h> {
+        let file = self.starts.partition_point(|&s| s <= n) - 1;
+        self.headers[file].tensor(n - self.starts[file])
+    }
+
     fn find(&self, name: &str, hash: u64) -> Option<usize> {
         self.table
-            .find(hash, |&p| {
-                let t = &self.tensors[p as usize];
+            .find(hash, |&n| {
+                let t = self.tensor(n);
                 t.hash == hash && t.name == name
             })
-            .map(|&p| p as usize)
+            .copied()
     }
 
     fn contains(&self, name: &str) -> bool {
         self.find(name, text::name_hash(name)).is_some()
+    }
+
+    /// Whether tensor `i` of `file` repeats one of an earlier file.
+    fn is_repeat(&self, file: usize, i: usize) -> bool {
+        !self.repeats.is_empty() && self.repeats.binary_search(&(self.starts[file] + i)).is_ok()
+    }
+
+    /// The file a tensor numbered `n` is in.
+    fn file_of(&self, n: usize) -> usize {
+        self.starts.partition_point(|&s| s <= n) - 1
+    }
+
+    /// The distinct tensors, in order.
+    fn tensors(&self) -> impl Iterator<Item = Tensor<'h>> + '_ {
+        self.headers.iter().enumerate().flat_map(move |(file, h)| {
+            h.tensors()
+                .enumerate()
+                .filter(move |&(i, _)| !self.is_repeat(file, i))
+                .map(|(_, t)| t)
+        })
     }
 }
 
@@ -438,57 +531,72 @@ fn unique_tensors<'h>(
     headers: &'h [Header],
     warnings: &mut Vec<String>,
 ) -> Result<Distinct<'h>, Error> {
-    let capacity = headers.iter().map(Header::len).sum();
-    let mut tensors: Vec<Tensor<'h>> = Vec::with_capacity(capacity);
-    let mut files = Vec::with_capacity(capacity);
-    let mut table: HashTable<u32> = HashTable::with_capacity(capacity);
-    let mut duplicates: Vec<&str> = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
+    let mut starts = Vec::with_capacity(headers.len());
+    let mut all = 0;
+    for h in headers {
+        starts.push(all);
+        all += h.len();
+    }
+    let mut distinct = Distinct {
+        headers,
+        starts,
+        repeats: Vec::new(),
+        table: HashTable::with_capacity(all),
+        len: 0,
+    };
+    let mut n = 0;
+    let mut table = std::mem::take(&mut distinct.table);
+    for h in headers {
         for t in h.tensors() {
             let entry = table.entry(
                 t.hash,
-                |&p| {
-                    let seen = &tensors[p as usize];
+                |&seen| {
+                    let seen = distinct.tensor(seen);
                     seen.hash == t.hash && seen.name == t.name
                 },
-                |&p| tensors[p as usize].hash,
+                |&seen| distinct.tensor(seen).hash,
             );
             match entry {
-                hash_table::Entry::Occupied(_) => duplicates.push(t.name),
+                hash_table::Entry::Occupied(_) => distinct.repeats.push(n),
                 hash_table::Entry::Vacant(v) => {
-                    // Positions fit u32: a header holds at most 100 MB of JSON.
-                    v.insert(tensors.len() as u32);
-                    tensors.push(t);
-                    files.push(i);
+                    v.insert(n);
                 }
             }
+            n += 1;
         }
     }
-    if let Some(first) = duplicates.first() {
+    distinct.table = table;
+    distinct.len = all - distinct.repeats.len();
+    if let Some(&first) = distinct.repeats.first() {
         warnings.push(format!(
-            "{} tensor(s) stored in more than one file are counted once, e.g. {first}",
-            duplicates.len()
+            "{} tensor(s) stored in more than one file are counted once, e.g. {}",
+            distinct.repeats.len(),
+            distinct.tensor(first).name
         ));
     }
-    let distinct = Distinct {
-        tensors,
-        files,
-        table,
-    };
 
     let Some(index) = &layout.index else {
         return Ok(distinct);
     };
     // `layout.files` lists the index's shards in order, so a file's position is its shard's.
+    // Look-ups only read the table: in parallel, then recorded in index order.
+    let found: Vec<Option<usize>> = (0..index.len())
+        .into_par_iter()
+        .with_min_len(4096)
+        .map(|i| {
+            let e = index.entry(i);
+            distinct.find(e.name, e.hash)
+        })
+        .collect();
     let mut missing: Vec<(&str, usize)> = Vec::new();
     let mut moved: Vec<&str> = Vec::new();
-    let mut listed = vec![false; distinct.tensors.len()];
-    for e in index.entries() {
-        match distinct.find(e.name, e.hash) {
+    let mut listed = vec![false; all];
+    for (e, found) in index.entries().zip(found) {
+        match found {
             None => missing.push((e.name, e.shard)),
-            Some(position) => {
-                listed[position] = true;
-                if distinct.files[position] != e.shard {
+            Some(n) => {
+                listed[n] = true;
+                if distinct.file_of(n) != e.shard {
                     moved.push(e.name);
                 }
             }
@@ -508,17 +616,16 @@ fn unique_tensors<'h>(
             moved.len()
         ));
     }
-    let unlisted: Vec<&str> = distinct
-        .tensors
-        .iter()
-        .zip(&listed)
-        .filter(|(_, listed)| !**listed)
-        .map(|(t, _)| t.name)
-        .collect();
-    if let Some(first) = unlisted.first() {
+    // Repeats are never found (the table holds first copies), so they are not "unlisted".
+    for &r in &distinct.repeats {
+        listed[r] = true;
+    }
+    let unlisted: Vec<usize> = (0..all).filter(|&n| !listed[n]).collect();
+    if let Some(&first) = unlisted.first() {
         warnings.push(format!(
-            "{} tensor(s) in the shards are not listed in the index (counted), e.g. {first}",
-            unlisted.len()
+            "{} tensor(s) in the shards are not listed in the index (counted), e.g. {}",
+            unlisted.len(),
+            distinct.tensor(first).name
         ));
     }
     Ok(distinct)

@@ -79,13 +79,22 @@ pub struct Header {
 impl Header {
     /// The tensors, in offset order.
     pub fn tensors(&self) -> impl ExactSizeIterator<Item = Tensor<'_>> + '_ {
-        self.infos.iter().map(|i| Tensor {
+        self.infos.iter().map(|i| self.view(i))
+    }
+
+    /// The `i`-th tensor in offset order (panics past [`Header::len`]).
+    pub fn tensor(&self, i: usize) -> Tensor<'_> {
+        self.view(&self.infos[i])
+    }
+
+    fn view<'h>(&'h self, i: &'h TensorInfo) -> Tensor<'h> {
+        Tensor {
             name: self.name(i),
             hash: i.hash,
             dtype: &i.dtype,
             shape: &self.dims[i.shape.0 as usize..i.shape.1 as usize],
             elements: i.elements,
-        })
+        }
     }
 
     pub fn len(&self) -> usize {

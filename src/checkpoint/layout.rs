@@ -56,12 +56,25 @@ pub struct Entry<'i> {
 impl Index {
     /// The `weight_map` entries in file order.
     pub fn entries(&self) -> impl ExactSizeIterator<Item = Entry<'_>> + '_ {
-        let text = self.text.as_str();
-        self.entries.iter().map(move |&(name, shard, hash)| Entry {
-            name: text::name(text, &self.escaped, name),
+        (0..self.entries.len()).map(|i| self.entry(i))
+    }
+
+    /// The `i`-th `weight_map` entry (panics past [`Index::len`]).
+    pub fn entry(&self, i: usize) -> Entry<'_> {
+        let (name, shard, hash) = self.entries[i];
+        Entry {
+            name: text::name(self.text.as_str(), &self.escaped, name),
             shard,
             hash,
-        })
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 

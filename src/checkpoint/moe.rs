@@ -126,6 +126,18 @@ impl Experts {
         }
     }
 
+    /// `self` and then `next` (experts tallied over a later range of tensors), as if every
+    /// tensor had been added to one.
+    pub fn merge(mut self, mut next: Experts) -> Experts {
+        self.flush();
+        next.flush();
+        for (prefix, layer) in next.layers {
+            self.last = Some((prefix, layer));
+            self.flush();
+        }
+        self
+    }
+
     /// Every layer, once all tensors are added.
     pub fn finish(mut self) -> Experts {
         self.flush();

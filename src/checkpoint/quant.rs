@@ -12,7 +12,6 @@ Packing factors, as each format defines them:
 - ModelOpt NVFP4 `weight`: uint8 bytes holding two FP4 values.
 */
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
@@ -76,28 +75,30 @@ impl Scheme {
 
     /// The scheme the tensor names reveal when no config says (bit widths are then unknown,
     /// except where the format fixes them).
-    pub fn from_names(tensors: &[Tensor]) -> Option<Scheme> {
-        let lasts: HashSet<&str> = tensors.iter().map(|t| last_component(t.name)).collect();
-        let any = |pred: &dyn Fn(&Tensor) -> bool| tensors.iter().any(pred);
-        if any(&|t| t.name.contains(".quant_state.bitsandbytes__")) {
-            return Some(Scheme::Bnb4);
+    pub fn from_names<'t>(tensors: impl IntoIterator<Item = Tensor<'t>>) -> Option<Scheme> {
+        // One pass, remembering each sign; the first in this order wins.
+        let mut seen = [false; 6];
+        for t in tensors {
+            let last = last_component(t.name);
+            seen[0] |= t.name.contains(".quant_state.bitsandbytes__");
+            seen[1] |= last == "qweight";
+            seen[2] |= last == "weight_packed";
+            seen[3] |= last.ends_with("_blocks") && *t.dtype == Dtype::U8;
+            seen[4] |= last == "weight_scale_inv";
+            seen[5] |= last == "SCB";
         }
-        if lasts.contains("qweight") {
-            return Some(Scheme::Gptq { bits: None });
-        }
-        if lasts.contains("weight_packed") {
-            return Some(Scheme::CompressedTensors { bits: None });
-        }
-        if any(&|t| last_component(t.name).ends_with("_blocks") && *t.dtype == Dtype::U8) {
-            return Some(Scheme::Mxfp4);
-        }
-        if lasts.contains("weight_scale_inv") {
-            return Some(Scheme::Fp8);
-        }
-        if lasts.contains("SCB") {
-            return Some(Scheme::Bnb8);
-        }
-        None
+        let schemes = [
+            Scheme::Bnb4,
+            Scheme::Gptq { bits: None },
+            Scheme::CompressedTensors { bits: None },
+            Scheme::Mxfp4,
+            Scheme::Fp8,
+            Scheme::Bnb8,
+        ];
+        seen.iter()
+            .zip(schemes)
+            .find(|(s, _)| **s)
+            .map(|(_, scheme)| scheme)
     }
 
     /// The method name as users write it.
@@ -378,10 +379,10 @@ mod tests {
     #[test]
     fn schemes_are_recognised_from_names_when_no_config_says() {
         let blocks = t("m.experts.down_proj_blocks", "U8", &[4, 8, 1, 16]);
-        assert_eq!(Scheme::from_names(&[blocks]), Some(Scheme::Mxfp4));
+        assert_eq!(Scheme::from_names([blocks]), Some(Scheme::Mxfp4));
         let q = t("l.qweight", "I32", &[1, 1]);
-        assert_eq!(Scheme::from_names(&[q]), Some(Scheme::Gptq { bits: None }));
+        assert_eq!(Scheme::from_names([q]), Some(Scheme::Gptq { bits: None }));
         let plain = t("l.weight", "BF16", &[1, 1]);
-        assert_eq!(Scheme::from_names(&[plain]), None);
+        assert_eq!(Scheme::from_names([plain]), None);
     }
 }

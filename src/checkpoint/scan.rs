@@ -30,6 +30,14 @@ pub fn header<'a>(text: &'a str, mut each: impl FnMut(Entry<'a, '_>) -> Option<(
         if key == "__metadata__" {
             return s.skip_value();
         }
+        if let Some((dtype, offsets)) = s.compact_tensor(&mut shape) {
+            return each(Entry {
+                name: key,
+                dtype,
+                shape: &shape,
+                offsets,
+            });
+        }
         let mut dtype = None;
         let (mut has_shape, mut has_offsets) = (false, false);
         s.object(|s, field| {
@@ -160,6 +168,68 @@ impl<'a> Scanner<'a> {
         }
         self.pos = end + 1;
         Some(&self.text[start..end])
+    }
+
+    /// The bytes `lit` next, without whitespace before them.
+    fn literal(&mut self, lit: &[u8]) -> Option<()> {
+        self.bytes[self.pos..]
+            .starts_with(lit)
+            .then(|| self.pos += lit.len())
+    }
+
+    /// The rest of a short string whose opening quote is eaten: a byte loop, cheaper than a
+    /// searcher's set-up for a dtype name.
+    fn short_string(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        loop {
+            match *self.bytes.get(self.pos)? {
+                b'"' => break,
+                b'\\' => return None,
+                b if b < 0x20 => return None,
+                _ => self.pos += 1,
+            }
+        }
+        self.pos += 1;
+        Some(&self.text[start..self.pos - 1])
+    }
+
+    /// A tensor entry in the compact form writers emit,
+    /// `{"dtype":"X","shape":[..],"data_offsets":[a,b]}` without whitespace, read as literals
+    /// rather than through the general object reader. `None`, with the position unchanged, for
+    /// any other form; the general reader then reads it (and decides whether it is valid).
+    fn compact_tensor(&mut self, shape: &mut Vec<u64>) -> Option<(&'a str, (u64, u64))> {
+        let start = self.pos;
+        let entry = self.compact_tensor_at(shape);
+        if entry.is_none() {
+            self.pos = start;
+        }
+        entry
+    }
+
+    fn compact_tensor_at(&mut self, shape: &mut Vec<u64>) -> Option<(&'a str, (u64, u64))> {
+        self.literal(b"{\"dtype\":\"")?;
+        let dtype = self.short_string()?;
+        self.literal(b",\"shape\":[")?;
+        shape.clear();
+        if self.literal(b"]").is_none() {
+            loop {
+                shape.push(self.uint()?);
+                match *self.bytes.get(self.pos)? {
+                    b',' => self.pos += 1,
+                    b']' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.literal(b",\"data_offsets\":[")?;
+        let begin = self.uint()?;
+        self.literal(b",")?;
+        let end = self.uint()?;
+        self.literal(b"]}")?;
+        Some((dtype, (begin, end)))
     }
 
     fn uint(&mut self) -> Option<u64> {
@@ -305,6 +375,36 @@ mod tests {
             "",
         ] {
             assert_eq!(scan(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_read_exactly_as_json_defines_them() {
+        // Every length from 1 to 20 digits, after 0–7 spaces, followed by each kind of
+        // terminator, against the plain definition.
+        let reference = |text: &str| -> Option<u64> {
+            let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+            let after = text[digits.len()..].chars().next();
+            let leading_zero = digits.len() > 1 && digits.starts_with('0');
+            let fraction = matches!(after, Some('.' | 'e' | 'E'));
+            let ok = (1..=19).contains(&digits.len()) && !leading_zero && !fraction;
+            ok.then(|| digits.parse().unwrap())
+        };
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for len in 1..=20 {
+            for pad in 0..8 {
+                for end in ["", ",", "]", " ", ".5", "e3", "x", "\u{e9}"] {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let digits: String = (0..len)
+                        .map(|i| char::from(b'0' + ((seed >> (i % 60)) % 10) as u8))
+                        .collect();
+                    let text = format!("{}{digits}{end}", " ".repeat(pad));
+                    let mut s = Scanner::new(&text).unwrap();
+                    assert_eq!(s.uint(), reference(text.trim_start()), "{text:?}");
+                }
+            }
         }
     }
 
