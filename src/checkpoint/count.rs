@@ -472,9 +472,9 @@ struct Distinct<'h> {
     headers: &'h [Header],
     /// The number of each file's first tensor.
     starts: Vec<usize>,
-    /// Numbers of tensors stored again in a later file, ascending: counted once, from the
-    /// first file. Nearly always empty.
-    repeats: Vec<usize>,
+    /// Numbers of tensors stored again in a later file, ascending, each with the number of its
+    /// first copy: counted once, from the first file. Nearly always empty.
+    repeats: Vec<(usize, usize)>,
     /// Numbers of the distinct tensors, keyed by [`Tensor::hash`].
     table: HashTable<usize>,
     /// Distinct tensors.
@@ -482,19 +482,26 @@ struct Distinct<'h> {
 }
 
 impl<'h> Distinct<'h> {
+    /// The file and position in it of the tensor numbered `n`.
+    fn locate(&self, n: usize) -> (&'h Header, usize) {
+        let file = self.file_of(n);
+        (&self.headers[file], n - self.starts[file])
+    }
+
     /// The tensor numbered `n`.
     fn tensor(&self, n: usize) -> Tensor<'h> {
-        let file = self.starts.partition_point(|&s| s <= n) - 1;
-        self.headers[file].tensor(n - self.starts[file])
+        let (h, i) = self.locate(n);
+        h.tensor(i)
+    }
+
+    /// Whether tensor `n` is named `name` (whose hash is `hash`): the hashes first.
+    fn is(&self, n: usize, name: &str, hash: u64) -> bool {
+        let (h, i) = self.locate(n);
+        h.hash(i) == hash && h.name_of(i) == name
     }
 
     fn find(&self, name: &str, hash: u64) -> Option<usize> {
-        self.table
-            .find(hash, |&n| {
-                let t = self.tensor(n);
-                t.hash == hash && t.name == name
-            })
-            .copied()
+        self.table.find(hash, |&n| self.is(n, name, hash)).copied()
     }
 
     fn contains(&self, name: &str) -> bool {
@@ -503,7 +510,8 @@ impl<'h> Distinct<'h> {
 
     /// Whether tensor `i` of `file` repeats one of an earlier file.
     fn is_repeat(&self, file: usize, i: usize) -> bool {
-        !self.repeats.is_empty() && self.repeats.binary_search(&(self.starts[file] + i)).is_ok()
+        let n = self.starts[file] + i;
+        !self.repeats.is_empty() && self.repeats.binary_search_by_key(&n, |r| r.0).is_ok()
     }
 
     /// The file a tensor numbered `n` is in.
@@ -550,14 +558,14 @@ fn unique_tensors<'h>(
         for t in h.tensors() {
             let entry = table.entry(
                 t.hash,
+                |&seen| distinct.is(seen, t.name, t.hash),
                 |&seen| {
-                    let seen = distinct.tensor(seen);
-                    seen.hash == t.hash && seen.name == t.name
+                    let (h, i) = distinct.locate(seen);
+                    h.hash(i)
                 },
-                |&seen| distinct.tensor(seen).hash,
             );
             match entry {
-                hash_table::Entry::Occupied(_) => distinct.repeats.push(n),
+                hash_table::Entry::Occupied(first) => distinct.repeats.push((n, *first.get())),
                 hash_table::Entry::Vacant(v) => {
                     v.insert(n);
                 }
@@ -567,7 +575,7 @@ fn unique_tensors<'h>(
     }
     distinct.table = table;
     distinct.len = all - distinct.repeats.len();
-    if let Some(&first) = distinct.repeats.first() {
+    if let Some(&(first, _)) = distinct.repeats.first() {
         warnings.push(format!(
             "{} tensor(s) stored in more than one file are counted once, e.g. {}",
             distinct.repeats.len(),
@@ -579,26 +587,41 @@ fn unique_tensors<'h>(
         return Ok(distinct);
     };
     // `layout.files` lists the index's shards in order, so a file's position is its shard's.
-    // Look-ups only read the table: in parallel, then recorded in index order.
-    let found: Vec<Option<usize>> = (0..index.len())
-        .into_par_iter()
-        .with_min_len(4096)
-        .map(|i| {
-            let e = index.entry(i);
-            distinct.find(e.name, e.hash)
+    // Each shard's entries are matched against its own header (a small table, in cache), in
+    // parallel; the few that are not there are looked up among all tensors after.
+    let matched: Vec<(Vec<bool>, Vec<usize>)> = headers
+        .par_iter()
+        .enumerate()
+        .map(|(shard, h)| {
+            let mut listed = vec![false; h.len()];
+            let mut elsewhere = Vec::new();
+            for k in index.entries_of(shard) {
+                let e = index.entry(k);
+                match h.find(e.name, e.hash) {
+                    Some(i) => listed[i] = true,
+                    None => elsewhere.push(k),
+                }
+            }
+            (listed, elsewhere)
         })
         .collect();
+    let mut listed = Vec::with_capacity(all);
+    let mut elsewhere = Vec::new();
+    for (l, e) in matched {
+        listed.extend(l);
+        elsewhere.extend(e);
+    }
+    // Reported in index order.
+    elsewhere.sort_unstable();
     let mut missing: Vec<(&str, usize)> = Vec::new();
     let mut moved: Vec<&str> = Vec::new();
-    let mut listed = vec![false; all];
-    for (e, found) in index.entries().zip(found) {
-        match found {
+    for k in elsewhere {
+        let e = index.entry(k);
+        match distinct.find(e.name, e.hash) {
             None => missing.push((e.name, e.shard)),
             Some(n) => {
                 listed[n] = true;
-                if distinct.file_of(n) != e.shard {
-                    moved.push(e.name);
-                }
+                moved.push(e.name);
             }
         }
     }
@@ -616,9 +639,10 @@ fn unique_tensors<'h>(
             moved.len()
         ));
     }
-    // Repeats are never found (the table holds first copies), so they are not "unlisted".
-    for &r in &distinct.repeats {
-        listed[r] = true;
+    // A tensor is listed when any copy of it is; repeats themselves are not counted.
+    for &(repeat, first) in &distinct.repeats {
+        listed[first] |= listed[repeat];
+        listed[repeat] = true;
     }
     let unlisted: Vec<usize> = (0..all).filter(|&n| !listed[n]).collect();
     if let Some(&first) = unlisted.first() {

@@ -23,6 +23,7 @@ use serde::Deserialize;
 use super::dtype::Dtype;
 use super::error::Error;
 use super::text::{self, MapError, Text};
+use hashbrown::hash_table::{self, HashTable};
 
 /// The largest header we will read, the same cap as the reference implementation (100 MB).
 pub const MAX_HEADER_BYTES: u64 = 100_000_000;
@@ -74,6 +75,8 @@ pub struct Header {
     dims: Vec<u64>,
     /// In offset order.
     infos: Vec<TensorInfo>,
+    /// Positions in `infos`, keyed by [`TensorInfo::hash`]: finds a name in this file.
+    table: HashTable<u32>,
 }
 
 impl Header {
@@ -85,6 +88,26 @@ impl Header {
     /// The `i`-th tensor in offset order (panics past [`Header::len`]).
     pub fn tensor(&self, i: usize) -> Tensor<'_> {
         self.view(&self.infos[i])
+    }
+
+    /// The [`text::name_hash`] of the `i`-th tensor's name, without making its view.
+    pub fn hash(&self, i: usize) -> u64 {
+        self.infos[i].hash
+    }
+
+    /// The `i`-th tensor's name.
+    pub fn name_of(&self, i: usize) -> &str {
+        self.name(&self.infos[i])
+    }
+
+    /// The position of the tensor named `name` (whose [`text::name_hash`] is `hash`).
+    pub fn find(&self, name: &str, hash: u64) -> Option<usize> {
+        self.table
+            .find(hash, |&i| {
+                let t = &self.infos[i as usize];
+                t.hash == hash && self.name(t) == name
+            })
+            .map(|&i| i as usize)
     }
 
     fn view<'h>(&'h self, i: &'h TensorInfo) -> Tensor<'h> {
@@ -247,7 +270,6 @@ fn parse_text(path: &Path, text: Text, file_len: u64, scanner: bool) -> Result<H
         infos,
         ..
     } = arenas;
-    check_duplicates(path, text_ref, &escaped, &infos)?;
     let header = Header {
         path: path.to_path_buf(),
         file_len,
@@ -256,6 +278,7 @@ fn parse_text(path: &Path, text: Text, file_len: u64, scanner: bool) -> Result<H
         escaped,
         dims,
         infos,
+        table: HashTable::new(),
     };
     check_layout(header, data_len)
 }
@@ -305,28 +328,6 @@ impl Arenas<'_> {
         self.dims.clear();
         self.infos.clear();
     }
-}
-
-/// A name twice in one header is an error (a JSON object's keys are unique; a map would keep
-/// one silently).
-fn check_duplicates(
-    path: &Path,
-    text: &str,
-    escaped: &str,
-    infos: &[TensorInfo],
-) -> Result<(), Error> {
-    let mut seen = rustc_hash::FxHashSet::default();
-    seen.reserve(infos.len());
-    for i in infos {
-        let name = text::name(text, escaped, i.name);
-        if !seen.insert(name) {
-            return Err(Error::DuplicateTensor {
-                path: path.to_path_buf(),
-                tensor: name.to_string(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// A range as stored in [`TensorInfo`]; headers are capped far below 4 GiB.
@@ -407,6 +408,32 @@ fn check_layout(mut header: Header, data_len: u64) -> Result<Header, Error> {
     infos.sort_unstable_by(|a, b| {
         (a.start, a.end, header.name(a)).cmp(&(b.start, b.end, header.name(b)))
     });
+    // A name twice in one header is an error (a JSON object's keys are unique; a map would
+    // keep one silently). The table that finds it stays, to find names in this file later.
+    let mut table: HashTable<u32> = HashTable::with_capacity(infos.len());
+    for (i, t) in infos.iter().enumerate() {
+        let entry = table.entry(
+            t.hash,
+            |&j| {
+                let other = &infos[j as usize];
+                other.hash == t.hash && header.name(other) == header.name(t)
+            },
+            |&j| infos[j as usize].hash,
+        );
+        match entry {
+            hash_table::Entry::Occupied(_) => {
+                return Err(Error::DuplicateTensor {
+                    path: header.path.clone(),
+                    tensor: header.name(t).to_string(),
+                })
+            }
+            // Positions fit u32: a header holds at most 100 MB of JSON.
+            hash_table::Entry::Vacant(v) => {
+                v.insert(i as u32);
+            }
+        }
+    }
+    header.table = table;
     let path = || header.path.clone();
     let mut pos = 0u64;
     let mut previous: Option<&TensorInfo> = None;

@@ -41,6 +41,10 @@ pub struct Index {
     /// Each `weight_map` entry: the range of its name, its shard's position, and the
     /// [`text::name_hash`] of its name.
     entries: Vec<((u32, u32), usize, u64)>,
+    /// Entry numbers grouped by shard (in index order within each): shard `s` has
+    /// `by_shard[starts[s]..starts[s + 1]]`.
+    by_shard: Vec<u32>,
+    starts: Vec<usize>,
 }
 
 /// One `weight_map` entry.
@@ -71,6 +75,13 @@ impl Index {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// The numbers of the entries naming shard `shard`, in index order.
+    pub fn entries_of(&self, shard: usize) -> impl Iterator<Item = usize> + '_ {
+        self.by_shard[self.starts[shard]..self.starts[shard + 1]]
+            .iter()
+            .map(|&k| k as usize)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -319,10 +330,25 @@ fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
         }
         files.push(file);
     }
-    let entries = entries
+    let entries: Vec<((u32, u32), usize, u64)> = entries
         .into_iter()
         .map(|(name, found, hash)| (name, rank[found], hash))
         .collect();
+    // Entries grouped by shard (a counting sort), for matching each shard against its header.
+    let mut starts = vec![0usize; shards.len() + 1];
+    for &(_, shard, _) in &entries {
+        starts[shard + 1] += 1;
+    }
+    for s in 1..starts.len() {
+        starts[s] += starts[s - 1];
+    }
+    let mut next = starts.clone();
+    let mut by_shard = vec![0u32; entries.len()];
+    for (k, &(_, shard, _)) in entries.iter().enumerate() {
+        // Entry numbers fit u32: an index is at most 1 GiB (MAX_INDEX_BYTES).
+        by_shard[next[shard]] = k as u32;
+        next[shard] += 1;
+    }
     Ok(Layout {
         dir,
         files,
@@ -332,6 +358,8 @@ fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
             text,
             escaped,
             entries,
+            by_shard,
+            starts,
         }),
     })
 }
