@@ -117,35 +117,35 @@ pub fn count(
     config: Option<&ModelConfig>,
 ) -> Result<Inspection, Error> {
     let mut warnings = Vec::new();
-    let distinct = unique_tensors(layout, headers, &mut warnings)?;
-
     let scheme = match config.and_then(ModelConfig::quantization) {
         Some(q) => Some(Scheme::from_config(&q)),
-        None => Scheme::from_names(distinct.tensors()),
+        None => Scheme::from_names(headers.iter().flat_map(Header::tensors)),
     };
     let num_layers = config.and_then(ModelConfig::num_hidden_layers);
+
+    // Matching names across files and classifying each file's tensors do not wait for each
+    // other: they run side by side. The classification assumes what is nearly always true, that
+    // no tensor is stored twice and every sibling it asks about is in its own file; when either
+    // is false, it runs again, over the distinct tensors and every file's names.
+    let (distinct, tally) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            unique_tensors(layout, headers, &mut found).map(|d| (d, found))
+        },
+        || tally_files(headers, scheme.as_ref(), num_layers, None),
+    );
+    let (distinct, found) = distinct?;
+    warnings.extend(found);
+    let tally = if distinct.repeats.is_empty() && !tally.unsure {
+        tally
+    } else {
+        tally_files(headers, scheme.as_ref(), num_layers, Some(&distinct))
+    };
     if config.is_none() {
         warnings.push(
             "no config.json: MTP layers, tied embeddings and MoE experts per token cannot be read from it".into(),
         );
     }
-
-    // Classifying a tensor only reads it (and asks which names exist): files are classified
-    // and summed in parallel, and the sums merged in file order, so the result is the same as
-    // one pass in order.
-    let has = |n: &str| distinct.contains(n);
-    let tally = headers
-        .par_iter()
-        .enumerate()
-        .fold(Tally::default, |mut tally, (file, h)| {
-            for (i, t) in h.tensors().enumerate() {
-                if !distinct.is_repeat(file, i) {
-                    tally.add(&t, classify(&t, scheme.as_ref(), &has, num_layers));
-                }
-            }
-            tally
-        })
-        .reduce(Tally::default, Tally::merge);
     if let Some(tensor) = tally.unknown_bits {
         return Err(Error::UnknownBits {
             path: layout.dir.clone(),
@@ -170,6 +170,7 @@ pub fn count(
         experts,
         dtypes,
         unknown_bits: _,
+        unsure: _,
     } = tally;
     if let Some(first) = first_inexact {
         warnings.push(format!(
@@ -280,6 +281,9 @@ struct Tally<'h> {
     dtypes: Vec<(&'h Dtype, u64, usize)>,
     /// The first tensor whose packing needs a bit width the scheme does not give.
     unknown_bits: Option<&'h str>,
+    /// A sibling look-up that saw only one file found nothing there (the tensor may be in
+    /// another file).
+    unsure: bool,
 }
 
 impl<'h> Tally<'h> {
@@ -354,8 +358,44 @@ impl<'h> Tally<'h> {
             }
         }
         self.unknown_bits = self.unknown_bits.or(next.unknown_bits);
+        self.unsure |= next.unsure;
         self
     }
+}
+
+/// Classifies and sums every file's tensors, files in parallel, merged in file order (the same
+/// as one pass in order). With `distinct`, tensors repeated from an earlier file are skipped
+/// and sibling look-ups see every file; without it, each file's look-ups see only that file,
+/// and [`Tally::unsure`] records one that found nothing there.
+fn tally_files<'h>(
+    headers: &'h [Header],
+    scheme: Option<&Scheme>,
+    num_layers: Option<u64>,
+    distinct: Option<&Distinct<'h>>,
+) -> Tally<'h> {
+    headers
+        .par_iter()
+        .enumerate()
+        .fold(Tally::default, |mut tally, (file, h)| {
+            let missed = std::cell::Cell::new(false);
+            let has = |n: &str| match distinct {
+                Some(d) => d.contains(n),
+                None => {
+                    let here = h.find(n, text::name_hash(n)).is_some();
+                    missed.set(missed.get() || !here);
+                    here
+                }
+            };
+            for (i, t) in h.tensors().enumerate() {
+                if distinct.is_some_and(|d| d.is_repeat(file, i)) {
+                    continue;
+                }
+                tally.add(&t, classify(&t, scheme, &has, num_layers));
+            }
+            tally.unsure |= missed.get();
+            tally
+        })
+        .reduce(Tally::default, Tally::merge)
 }
 
 /// Where a parameter tensor counts.
@@ -517,16 +557,6 @@ impl<'h> Distinct<'h> {
     /// The file a tensor numbered `n` is in.
     fn file_of(&self, n: usize) -> usize {
         self.starts.partition_point(|&s| s <= n) - 1
-    }
-
-    /// The distinct tensors, in order.
-    fn tensors(&self) -> impl Iterator<Item = Tensor<'h>> + '_ {
-        self.headers.iter().enumerate().flat_map(move |(file, h)| {
-            h.tensors()
-                .enumerate()
-                .filter(move |&(i, _)| !self.is_repeat(file, i))
-                .map(|(_, t)| t)
-        })
     }
 }
 
@@ -715,6 +745,94 @@ fn is_input_embedding(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A header parsed from `json`, for a file whose data section is `data` bytes.
+    fn header(name: &str, json: &str, data: u64) -> Header {
+        let file_len = 8 + json.len() as u64 + data;
+        super::super::header::parse(
+            std::path::Path::new(name),
+            json.as_bytes().to_vec(),
+            file_len,
+        )
+        .unwrap()
+    }
+
+    fn count_files(headers: &[Header]) -> Inspection {
+        let layout = Layout {
+            dir: PathBuf::from("."),
+            files: headers.iter().map(|h| h.path.clone()).collect(),
+            index: None,
+        };
+        count(PathBuf::from("."), &layout, headers, None).unwrap()
+    }
+
+    #[test]
+    fn a_sibling_in_another_file_is_found_by_the_second_pass() {
+        // No quantization scheme can be read from these names, so `e.w_scales` is bookkeeping
+        // only because `e.w_blocks` exists, and that is in the other file.
+        let a = header(
+            "a.safetensors",
+            r#"{"e.w_blocks":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#,
+            16,
+        );
+        let b = header(
+            "b.safetensors",
+            r#"{"e.w_scales":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#,
+            8,
+        );
+        let first = tally_files(std::slice::from_ref(&b), None, None, None);
+        assert!(first.unsure, "the look-up saw only b");
+        let x = count_files(&[a, b]);
+        assert_eq!(x.parameters.total.0, 4);
+        assert!(x.quantization.is_none());
+        assert_eq!(x.parameters.buffers.0, 0);
+        assert_eq!(x.tensors, 2);
+    }
+
+    #[test]
+    fn both_passes_agree_when_the_first_is_sure() {
+        let a = header(
+            "a.safetensors",
+            r#"{"l.0.mlp.experts.0.w":{"dtype":"BF16","shape":[4,4],"data_offsets":[0,32]},"l.0.mlp.experts.1.w":{"dtype":"BF16","shape":[4,4],"data_offsets":[32,64]},"lm_head.weight":{"dtype":"F32","shape":[3],"data_offsets":[64,76]}}"#,
+            76,
+        );
+        let b = header(
+            "b.safetensors",
+            r#"{"l.1.mlp.experts.0.w":{"dtype":"BF16","shape":[4,4],"data_offsets":[0,32]},"model.embed_tokens.weight":{"dtype":"F32","shape":[5],"data_offsets":[32,52]}}"#,
+            52,
+        );
+        let headers = [a, b];
+        let layout = Layout {
+            dir: PathBuf::from("."),
+            files: headers.iter().map(|h| h.path.clone()).collect(),
+            index: None,
+        };
+        let distinct = unique_tensors(&layout, &headers, &mut Vec::new()).unwrap();
+        let fast = tally_files(&headers, None, None, None);
+        let exact = tally_files(&headers, None, None, Some(&distinct));
+        assert!(!fast.unsure);
+        assert_eq!(
+            (
+                fast.total,
+                fast.input_embedding,
+                fast.heads.len(),
+                fast.dtypes.len()
+            ),
+            (
+                exact.total,
+                exact.input_embedding,
+                exact.heads.len(),
+                exact.dtypes.len()
+            )
+        );
+        assert_eq!(fast.total, 16 * 3 + 5);
+        let (fast, exact) = (fast.experts.finish(), exact.experts.finish());
+        assert_eq!(fast.layers.len(), 2);
+        assert_eq!(
+            fast.layers["l.0.mlp"].routed_params(),
+            exact.layers["l.0.mlp"].routed_params()
+        );
+    }
 
     #[test]
     fn mtp_layers_are_those_past_num_hidden_layers() {
