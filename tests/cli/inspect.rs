@@ -418,6 +418,20 @@ fn an_index_naming_a_missing_shard_is_bad_input() {
     wd.write("d/model.safetensors.index.json", r#"{"weight_map": ["x"]}"#);
     let err = wd.run(&["inspect", "d"]).bad_input();
     assert!(err.contains("shard index is not valid"), "{err}");
+    // The index is mapped, not read: bytes that are not UTF-8, and an empty file, are still
+    // named with where the problem is.
+    wd.write(
+        "d/model.safetensors.index.json",
+        b"{\"weight_map\": {\"x.weight\": \"m-1.safetensors\", \"\xff\": \"m-1.safetensors\"}}",
+    );
+    let err = wd.run(&["inspect", "d"]).bad_input();
+    assert!(
+        err.contains("model.safetensors.index.json: shard index is not valid: invalid unicode code point at line 1 column"),
+        "{err}"
+    );
+    wd.write("d/model.safetensors.index.json", "");
+    let err = wd.run(&["inspect", "d"]).bad_input();
+    assert!(err.contains("EOF while parsing"), "{err}");
 }
 
 #[test]
