@@ -3,8 +3,9 @@ Reads and validates one safetensors header without touching tensor data.
 
 A safetensors file is an 8-byte little-endian length N, N bytes of JSON mapping tensor names to
 `{dtype, shape, data_offsets}` (plus an optional `__metadata__` object of strings), then the data.
-We read the 8 bytes, check N against the file size and a cap *before* allocating, read N bytes, and
-validate what the `safetensors` crate validates (contiguous offsets, sizes equal to elements ×
+We read the 8 bytes, check N against the file size and a cap *before* mapping anything, map the
+first 8 + N bytes read-only (never the data; see [`super::text`]), and validate what the
+`safetensors` crate validates (contiguous offsets, sizes equal to elements ×
 dtype width, the data ending exactly at the end of the file) with checked arithmetic throughout.
 
 We do not use the `safetensors` crate's own reader because it rejects dtype names it does not know

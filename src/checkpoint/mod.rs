@@ -8,6 +8,7 @@ safetensors headers alone — never a byte of tensor data.
 - [`quant`]: quantization schemes, packing factors and bookkeeping tensors;
 - [`moe`]: mixture-of-experts structure and active parameters;
 - `scan`: a fast path for the canonical JSON of headers and indexes;
+- [`text`]: header and index JSON, mapped read-only, and names as ranges of it;
 - [`count`]: the count itself, producing an [`Inspection`].
 */
 
@@ -26,7 +27,7 @@ pub mod moe;
 mod path;
 pub mod quant;
 mod scan;
-pub(crate) mod text;
+pub mod text;
 
 pub use count::{Inspection, Moe, Parameters, Quantization};
 pub use error::Error;
