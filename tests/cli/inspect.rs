@@ -379,6 +379,27 @@ fn an_index_entry_found_in_another_shard_is_a_warning() {
 }
 
 #[test]
+fn escaped_names_in_an_index_are_matched_unescaped() {
+    let wd = Workdir::new();
+    write_safetensors(
+        &wd.join("d/m-1.safetensors"),
+        &[t("x.weight", "F32", &[10]), t("y.weight", "F32", &[3])],
+    );
+    // `\u002e` is a dot: the index names the same two tensors.
+    wd.write(
+        "d/model.safetensors.index.json",
+        r#"{"weight_map": {"x\u002eweight": "m-1.safetensors", "y.weight": "m-1.safetensors"}}"#,
+    );
+    let v = inspect_json(&wd, "d");
+    assert_eq!(params(&v, "total"), Some(13));
+    let warnings = v["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().all(|w| !w.as_str().unwrap().contains("index")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
 fn an_index_entry_found_in_no_shard_is_bad_input() {
     let wd = Workdir::new();
     write_safetensors(
