@@ -394,7 +394,9 @@ fn escaped_names_in_an_index_are_matched_unescaped() {
     assert_eq!(params(&v, "total"), Some(13));
     let warnings = v["warnings"].as_array().unwrap();
     assert!(
-        warnings.iter().all(|w| !w.as_str().unwrap().contains("index")),
+        warnings
+            .iter()
+            .all(|w| !w.as_str().unwrap().contains("index")),
         "{warnings:?}"
     );
 }
