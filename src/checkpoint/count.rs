@@ -141,11 +141,6 @@ pub fn count(
     } else {
         tally_files(headers, scheme.as_ref(), num_layers, Some(&distinct))
     };
-    if config.is_none() {
-        warnings.push(
-            "no config.json: MTP layers, tied embeddings and MoE experts per token cannot be read from it".into(),
-        );
-    }
     if let Some(tensor) = tally.unknown_bits {
         return Err(Error::UnknownBits {
             path: layout.dir.clone(),
@@ -172,11 +167,6 @@ pub fn count(
         unknown_bits: _,
         unsure: _,
     } = tally;
-    if let Some(first) = first_inexact {
-        warnings.push(format!(
-            "{inexact} packed tensor(s) do not hold a whole number of parameters at this bit width, e.g. {first}"
-        ));
-    }
     let by_dtype: BTreeMap<String, u64> = dtypes
         .iter()
         .map(|(d, e, _)| (d.name().to_string(), *e))
@@ -191,6 +181,16 @@ pub fn count(
     for (name, n) in unknown_dtypes {
         warnings.push(format!(
             "unknown dtype {name} ({n} tensor(s)): elements counted from the shape, size not checked"
+        ));
+    }
+    if config.is_none() {
+        warnings.push(
+            "no config.json: MTP layers, tied embeddings and MoE experts per token cannot be read from it".into(),
+        );
+    }
+    if let Some(first) = first_inexact {
+        warnings.push(format!(
+            "{inexact} packed tensor(s) do not hold a whole number of parameters at this bit width, e.g. {first}"
         ));
     }
 
