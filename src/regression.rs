@@ -49,7 +49,7 @@ pub struct LinearFit {
 
 impl LinearFit {
     pub fn predict(&self, x: [f64; 3]) -> f64 {
-        self.beta.iter().zip(x).map(|(b, x)| b * x).sum()
+        dot(self.beta, x)
     }
 }
 

@@ -245,7 +245,7 @@ pub fn count(
         config: config.map(|c| c.path.clone()),
         index: layout.index.as_ref().map(|i| i.path.clone()),
         files,
-        tensors: distinct.len,
+        tensors: distinct.len(),
         bytes: headers.iter().map(|h| h.file_len).sum(),
         parameters: Parameters {
             total: ParamCount(total),
@@ -287,14 +287,19 @@ struct Tally<'h> {
 }
 
 impl<'h> Tally<'h> {
-    fn add(&mut self, t: &Tensor<'h>, c: Result<Classified<'h>, quant::UnknownBits>) {
-        match self.dtypes.iter_mut().find(|(d, _, _)| *d == t.dtype) {
-            Some((_, elements, count)) => {
-                *elements += t.elements;
-                *count += 1;
+    /// Adds `elements` stored elements in `tensors` tensors of `dtype`.
+    fn add_dtype(&mut self, dtype: &'h Dtype, elements: u64, tensors: usize) {
+        match self.dtypes.iter_mut().find(|(d, _, _)| *d == dtype) {
+            Some((_, e, n)) => {
+                *e += elements;
+                *n += tensors;
             }
-            None => self.dtypes.push((t.dtype, t.elements, 1)),
+            None => self.dtypes.push((dtype, elements, tensors)),
         }
+    }
+
+    fn add(&mut self, t: &Tensor<'h>, c: Result<Classified<'h>, quant::UnknownBits>) {
+        self.add_dtype(t.dtype, t.elements, 1);
         let Ok(c) = c else {
             self.unknown_bits = self.unknown_bits.or(Some(t.name));
             return;
@@ -348,14 +353,8 @@ impl<'h> Tally<'h> {
         self.inexact += next.inexact;
         self.first_inexact = self.first_inexact.or(next.first_inexact);
         self.experts = self.experts.merge(next.experts);
-        for (dtype, elements, count) in next.dtypes {
-            match self.dtypes.iter_mut().find(|(d, _, _)| *d == dtype) {
-                Some((_, e, n)) => {
-                    *e += elements;
-                    *n += count;
-                }
-                None => self.dtypes.push((dtype, elements, count)),
-            }
+        for (dtype, elements, tensors) in next.dtypes {
+            self.add_dtype(dtype, elements, tensors);
         }
         self.unknown_bits = self.unknown_bits.or(next.unknown_bits);
         self.unsure |= next.unsure;
@@ -517,11 +516,16 @@ struct Distinct<'h> {
     repeats: Vec<(usize, usize)>,
     /// Numbers of the distinct tensors, keyed by [`Tensor::hash`].
     table: HashTable<usize>,
-    /// Distinct tensors.
-    len: usize,
+    /// Tensors numbered, repeats included.
+    all: usize,
 }
 
 impl<'h> Distinct<'h> {
+    /// Distinct tensors.
+    fn len(&self) -> usize {
+        self.all - self.repeats.len()
+    }
+
     /// The file and position in it of the tensor numbered `n`.
     fn locate(&self, n: usize) -> (&'h Header, usize) {
         let file = self.file_of(n);
@@ -534,10 +538,10 @@ impl<'h> Distinct<'h> {
         h.tensor(i)
     }
 
-    /// Whether tensor `n` is named `name` (whose hash is `hash`): the hashes first.
+    /// Whether tensor `n` is named `name` (whose hash is `hash`).
     fn is(&self, n: usize, name: &str, hash: u64) -> bool {
         let (h, i) = self.locate(n);
-        h.hash(i) == hash && h.name_of(i) == name
+        h.is_named(i, name, hash)
     }
 
     fn find(&self, name: &str, hash: u64) -> Option<usize> {
@@ -580,7 +584,7 @@ fn unique_tensors<'h>(
         starts,
         repeats: Vec::new(),
         table: HashTable::with_capacity(all),
-        len: 0,
+        all,
     };
     let mut n = 0;
     let mut table = std::mem::take(&mut distinct.table);
@@ -604,7 +608,6 @@ fn unique_tensors<'h>(
         }
     }
     distinct.table = table;
-    distinct.len = all - distinct.repeats.len();
     if let Some(&(first, _)) = distinct.repeats.first() {
         warnings.push(format!(
             "{} tensor(s) stored in more than one file are counted once, e.g. {}",

@@ -96,18 +96,17 @@ impl Header {
         self.infos[i].hash
     }
 
-    /// The `i`-th tensor's name.
-    pub fn name_of(&self, i: usize) -> &str {
-        self.name(&self.infos[i])
+    /// Whether the `i`-th tensor is named `name` (whose [`text::name_hash`] is `hash`): the
+    /// hashes are compared first, the names only when they agree.
+    pub fn is_named(&self, i: usize, name: &str, hash: u64) -> bool {
+        let t = &self.infos[i];
+        t.hash == hash && self.name(t) == name
     }
 
     /// The position of the tensor named `name` (whose [`text::name_hash`] is `hash`).
     pub fn find(&self, name: &str, hash: u64) -> Option<usize> {
         self.table
-            .find(hash, |&i| {
-                let t = &self.infos[i as usize];
-                t.hash == hash && self.name(t) == name
-            })
+            .find(hash, |&i| self.is_named(i as usize, name, hash))
             .map(|&i| i as usize)
     }
 
@@ -212,8 +211,8 @@ fn parse_with(path: &Path, json: Vec<u8>, file_len: u64, scanner: bool) -> Resul
 }
 
 fn parse_text(path: &Path, text: Text, file_len: u64, scanner: bool) -> Result<Header, Error> {
-    let header_len = text.as_str().len() as u64;
     let text_ref = text.as_str();
+    let header_len = text_ref.len() as u64;
     if !text_ref.trim_start().starts_with('{') {
         return Err(Error::HeaderNotObject {
             path: path.to_path_buf(),

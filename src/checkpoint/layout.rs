@@ -58,11 +58,6 @@ pub struct Entry<'i> {
 }
 
 impl Index {
-    /// The `weight_map` entries in file order.
-    pub fn entries(&self) -> impl ExactSizeIterator<Item = Entry<'_>> + '_ {
-        (0..self.entries.len()).map(|i| self.entry(i))
-    }
-
     /// The `i`-th `weight_map` entry (panics past [`Index::len`]).
     pub fn entry(&self, i: usize) -> Entry<'_> {
         let (name, shard, hash) = self.entries[i];

@@ -216,10 +216,15 @@ struct Uveu<'a> {
 
 impl<'a> Uveu<'a> {
     /// Adds a row, then re-tests every share against its cap (all shares move with the total).
-    fn add(&mut self, r: &'a Shipment, caps: UveuCaps) {
-        if self.total == 0.0 && self.tier2.is_empty() {
-            self.us_headquartered = r.consignee_hq == "US";
+    /// A holder first seen on row `r` (the ledger gives each holder one headquarters).
+    fn new(r: &Shipment) -> Self {
+        Uveu {
+            us_headquartered: r.consignee_hq == "US",
+            ..Uveu::default()
         }
+    }
+
+    fn add(&mut self, r: &'a Shipment, caps: UveuCaps) {
         self.total += r.tpp;
         if r.tier != 1 {
             self.outside_tier1.used += r.tpp;
@@ -339,7 +344,7 @@ pub fn check(mut rows: Vec<Shipment>, options: &Options) -> Result<Check, Error>
         );
         if let Some(op) = &r.operator {
             match r.hq_tier {
-                1 => uveu.entry(op).or_default().add(r, caps),
+                1 => uveu.entry(op).or_insert_with(|| Uveu::new(r)).add(r, caps),
                 2 => nveu_rows.entry((op, &r.destination)).or_default().push(i),
                 _ => flags.push((
                     i,
