@@ -760,7 +760,7 @@ pub fn import(epoch: &Path, corrections: Corrections) -> Result<Imported, Error>
 
     let mut models = build_models(&drafts, &notable, &notable_fields);
     add_models(&overrides, &mut models, &at)?;
-    apply_overrides(&overrides, &mut models, &at)?;
+    apply_overrides(&overrides, &mut models, &merged, &at)?;
     infer_open_weights_dates(&mut models);
     let scores = kept
         .into_iter()
@@ -1415,6 +1415,7 @@ fn add_models(
 fn apply_overrides(
     overrides: &[Override],
     models: &mut [Model],
+    merged: &BTreeMap<String, String>,
     at: &dyn Fn(&Override) -> String,
 ) -> Result<(), Error> {
     let mut problems = Vec::new();
@@ -1426,14 +1427,17 @@ fn apply_overrides(
             continue;
         }
         let Some(m) = models.iter_mut().find(|m| m.id == o.model_id) else {
-            problems.push(format!(
-                "{}: model_id: {:?} is not in the import{}",
-                at(o),
-                o.model_id,
-                hint(names::suggest(
+            let why = match merged.get(&o.model_id) {
+                Some(target) => format!(" (it is a variant of {target}: correct that row)"),
+                None => hint(names::suggest(
                     &o.model_id,
-                    models.iter().map(|m| m.id.as_str())
-                ))
+                    models.iter().map(|m| m.id.as_str()),
+                )),
+            };
+            problems.push(format!(
+                "{}: model_id: {:?} is not in the import{why}",
+                at(o),
+                o.model_id
             ));
             continue;
         };
