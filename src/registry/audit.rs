@@ -208,6 +208,27 @@ fn duplicates(registry: &Registry, findings: &mut Vec<Finding>) {
         ));
         reported.insert(ids);
     }
+    // A row known only from Notable AI Models (no upstream versions) with the name of a
+    // Benchmarking Hub row is that row's release split off, whatever its date.
+    let mut hub_names: BTreeMap<String, &str> = BTreeMap::new();
+    for m in registry.models.iter().filter(|m| !m.variants.is_empty()) {
+        hub_names.entry(names::slug(&m.name)).or_insert(&m.id);
+    }
+    for m in registry.models.iter().filter(|m| m.variants.is_empty()) {
+        if let Some(hub) = hub_names.get(&names::slug(&m.name)) {
+            let ids = vec![hub.to_string(), m.id.clone()];
+            findings.push(Finding::new(
+                DUPLICATE_RELEASE,
+                Severity::Error,
+                ids.clone(),
+                format!(
+                    "{} is known only from Notable AI Models under the name of {hub} ({}): join them with a notable override",
+                    m.id, m.name
+                ),
+            ));
+            reported.insert(ids);
+        }
+    }
     for ((name, d), ids) in by_name.into_iter().filter(|(_, ids)| ids.len() > 1) {
         let ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
         if reported.contains(&ids) {

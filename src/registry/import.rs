@@ -1173,11 +1173,15 @@ fn word_set(key: &str) -> Vec<&str> {
     w
 }
 
+/// The `notable` value that says no row of Notable AI Models is the model.
+pub const NO_NOTABLE_ROW: &str = "none";
+
 /// Joins each release to its Notable AI Models row: by a sourced `notable` override, else by
 /// the release's own words, else by Epoch's name for it when that name does not leave out what
-/// makes the release distinct: Epoch calls Qwen2.5-VL-72B-Instruct "Qwen2.5-72B", so a marker
-/// the row's name lacks keeps them apart, except the base or a tuning (`-instruct`, `-chat`) of
-/// the same weights, and sizes the name does not give at all ("Llama 4 Maverick").
+/// makes the release distinct: Epoch calls Qwen2.5-VL-72B-Instruct "Qwen2.5-72B", so a marker on
+/// one side only keeps them apart (except the base or a tuning, `-instruct`, `-chat`, of the same
+/// weights), and so do different sizes; a size one spelling does not give at all ("Llama 4
+/// Maverick", `bloom`) does not.
 fn join_notable(
     drafts: &mut Drafts,
     notable: &Export,
@@ -1195,27 +1199,29 @@ fn join_notable(
         by_words.entry(word_set(k)).or_insert(i);
     }
     let mut problems = Vec::new();
-    let mut curated: BTreeMap<&str, usize> = BTreeMap::new();
+    // `Some(row)`, or `None` for `notable = none`: no row of Notable AI Models is this model.
+    let mut curated: BTreeMap<&str, Option<usize>> = BTreeMap::new();
     for o in overrides {
         let Action::Notable(name) = &o.action else {
             continue;
         };
-        match notable
+        if name.eq_ignore_ascii_case(NO_NOTABLE_ROW) {
+            curated.insert(&o.model_id, None);
+        } else if let Some(i) = notable
             .rows
             .iter()
             .position(|r| field(r, "Model").eq_ignore_ascii_case(name))
         {
-            Some(i) => {
-                curated.insert(&o.model_id, i);
-            }
-            None => problems.push(format!(
+            curated.insert(&o.model_id, Some(i));
+        } else {
+            problems.push(format!(
                 "{}: value: {name:?} is not a Model of Notable AI Models{}",
                 at(o),
                 hint(names::suggest(
                     name,
                     notable.rows.iter().map(|r| field(r, "Model"))
                 ))
-            )),
+            ));
         }
         if !drafts.contains_key(&o.model_id) {
             problems.push(format!(
@@ -1234,8 +1240,8 @@ fn join_notable(
     }
     const TUNINGS: &[&str] = &["instruct", "chat", "it", "base"];
     for (id, d) in drafts.iter_mut() {
-        if let Some(&i) = curated.get(id.as_str()) {
-            d.notable = Some(i);
+        if let Some(&row) = curated.get(id.as_str()) {
+            d.notable = row;
             continue;
         }
         if let Some(&i) = by_words.get(&word_set(id)) {
@@ -1247,11 +1253,23 @@ fn join_notable(
             let mine = names::signature(id);
             let theirs = names::signature(&keys[i]);
             let size = |w: &&str| names::word(w) == names::Word::Size;
-            let sized = theirs.iter().any(size);
-            let compatible = theirs.iter().all(|w| mine.contains(w))
-                && mine
-                    .iter()
-                    .all(|w| theirs.contains(w) || TUNINGS.contains(w) || (size(w) && !sized));
+            let sizes = |sig: &[&str]| -> Vec<String> {
+                sig.iter()
+                    .filter(|w| size(w))
+                    .map(|w| w.to_string())
+                    .collect()
+            };
+            let (my_sizes, their_sizes) = (sizes(&mine), sizes(&theirs));
+            // No marker (VL, Thinking, Coder …) on one side only, beyond a base or tuning of
+            // the same weights; sizes equal where both spellings give them.
+            let markers_agree = mine
+                .iter()
+                .chain(theirs.iter())
+                .filter(|w| !size(w))
+                .all(|w| TUNINGS.contains(w) || (mine.contains(w) && theirs.contains(w)));
+            let sizes_agree =
+                my_sizes.is_empty() || their_sizes.is_empty() || my_sizes == their_sizes;
+            let compatible = markers_agree && sizes_agree;
             if compatible {
                 d.notable = Some(i);
             }

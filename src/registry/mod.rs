@@ -476,16 +476,36 @@ fn check_model(at: &str, m: &Model, problems: &mut Vec<String>) {
             names::slug(&m.id)
         ));
     }
-    for (field, v) in [
-        ("parameters_total", m.parameters_total),
-        ("parameters_active", m.parameters_active),
-        ("training_tokens", m.training_tokens),
-        ("training_compute_flop", m.training_compute_flop),
-        ("finetune_compute_flop", m.finetune_compute_flop),
+    for (field, v, max) in [
+        (
+            "parameters_total",
+            m.parameters_total,
+            overrides::MAX_PARAMETERS,
+        ),
+        (
+            "parameters_active",
+            m.parameters_active,
+            overrides::MAX_PARAMETERS,
+        ),
+        ("training_tokens", m.training_tokens, overrides::MAX_TOKENS),
+        (
+            "training_compute_flop",
+            m.training_compute_flop,
+            overrides::MAX_FLOP,
+        ),
+        (
+            "finetune_compute_flop",
+            m.finetune_compute_flop,
+            overrides::MAX_FLOP,
+        ),
     ] {
         if let Some(x) = v {
             if !(x.is_finite() && x > 0.0) {
                 problems.push(format!("{at}: {field}: {x} is not a positive number"));
+            } else if x > max {
+                problems.push(format!(
+                    "{at}: {field}: {x:e} is more than {max:e}, past any model"
+                ));
             }
         }
     }

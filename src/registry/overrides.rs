@@ -5,7 +5,8 @@
 - a **field** of one model set to a value (`parameters_total`, `open_weights_date`, `recipe`, …);
 - a **merge or join**: `variant_of` (the rows the import would make for `model_id` are one
   release with `value`: an API alias, a thinking mode, a provider's spelling) and `notable` (the
-  model is the Notable AI Models row named `value`, when the names differ);
+  model is the Notable AI Models row named `value`, when the names differ; `none`: no row is,
+  when Epoch's name for it is another model's);
 - a **score left out**: `exclude_score` (the export's score of `model_id` — the release the import
   would make of the row's version, before any merge — on benchmark `value` is not that model's:
   evaluated before the model existed, or another model's result filed under its name);
@@ -94,9 +95,11 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// Largest plausible values: a figure past them is a typo (a missing `e`, an extra digit).
-const MAX_PARAMETERS: f64 = 1e14;
-const MAX_TOKENS: f64 = 1e17;
-const MAX_FLOP: f64 = 1e31;
+/// Training "tokens" reach 3e20 in Notable AI Models, whose dataset sizes of image models count
+/// patches or pixels.
+pub const MAX_PARAMETERS: f64 = 1e14;
+pub const MAX_TOKENS: f64 = 1e21;
+pub const MAX_FLOP: f64 = 1e31;
 
 /// Reads an overrides file.
 pub fn read(path: &Path) -> Result<Vec<Override>, Error> {

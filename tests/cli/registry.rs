@@ -366,6 +366,8 @@ fn one_release_is_one_row() {
         "parasail-qwen3-235b-a22b-instruct-2507",
         "qwen3-235b-a22b-instruct-jul-2025",
         "qwen3-235b-a22b-thinking-jul-2025",
+        "bloom-176b",
+        "gpt-2-1.5b",
     ] {
         assert!(!all.contains(&split.to_string()), "{split} is a row");
     }
@@ -438,7 +440,17 @@ fn well_known_open_models_have_their_parameters() {
 /// kept here independently of `data/overrides.csv`: weights' date within 31 days, total and
 /// active parameters within 5%, training compute within ×1.5 of the developer's figure or of
 /// 6·N·D from the developer's N and D.
-const DEVELOPER_FACTS: &[(&str, &str, Option<f64>, Option<f64>, Option<f64>, &str)] = &[
+/// (id, weights' date, total parameters, active parameters, training compute, source)
+type DeveloperFact = (
+    &'static str,
+    &'static str,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    &'static str,
+);
+
+const DEVELOPER_FACTS: &[DeveloperFact] = &[
     ("llama-7b", "2023-02-24", Some(6.7e9), None, Some(6.0 * 6.7e9 * 1e12), "LLaMA model card and arXiv:2302.13971 Table 2: 6.7B, 1T tokens; weights by request from 2023-02-24"),
     ("llama-65b", "2023-02-24", Some(65.2e9), None, Some(6.0 * 65.2e9 * 1.4e12), "arXiv:2302.13971 Table 2: 65.2B, 1.4T tokens"),
     ("llama-2-7b", "2023-07-18", Some(6.74e9), None, Some(6.0 * 6.74e9 * 2e12), "Llama 2 model card: 7B, 2.0T tokens, released 2023-07-18"),
@@ -722,7 +734,7 @@ fn every_problem_of_a_file_is_reported_with_file_line_and_field() {
     // Parsing problems come first; once the file parses, the rest are checked together.
     wd.write(
         "r/models.csv",
-        format!("{HEADER}a,A,Org,2024-01-01,,,closed,,,,,,,,,,,,,s\nA,A2,Org,2024-01-01,,,closed,-5,,,,,,,,,,,,s\nc,C,Org,2024-01-01,2024-02-01,,closed,inf,,,1e24,,,,,,,,,s\nd,D,Org,2024-01-01,,,open_weights,1e9,2e9,,,,,,,distilled,,,,s\n"),
+        format!("{HEADER}a,A,Org,2024-01-01,,,closed,,,,,,,,,,,,,s\nA,A2,Org,2024-01-01,,,closed,-5,,,,,,,,,,,,s\nc,C,Org,2024-01-01,2024-02-01,,closed,inf,,,1e24,,,,,,,,,s\nd,D,Org,2024-01-01,,,open_weights,1e9,2e9,,,,,,,distilled,,,,s\ne,E,Org,2024-01-01,,,closed,7e20,,,,,,,,,,,,s\n"),
     );
     wd.write("r/scores.csv", format!("{SCORES}a,mmlu,1.5,x,,s\nz,mmlu,0.5,x,,s\na,gpqa,0.5,x,,s\na,mmlu,NaN,x,2024-01-01,s\n"));
     let err = wd
@@ -737,6 +749,7 @@ fn every_problem_of_a_file_is_reported_with_file_line_and_field() {
         "models.csv:4: compute_basis: missing",
         "models.csv:5: parameters_active: 2000000000 is more than parameters_total",
         "models.csv:5: recipe_source: missing",
+        "models.csv:6: parameters_total: 7e20 is more than 1e14, past any model",
         "scores.csv:2: score: 1.5 is outside [0, 1]",
         "scores.csv:3: model_id: \"z\" is not in models.csv",
         "scores.csv:4: benchmark_id: \"gpqa\" is not in benchmarks.csv",
