@@ -111,7 +111,7 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
                 })?;
                 Some(Inherited {
                     flop,
-                    from: id.clone(),
+                    from: m.id.clone(),
                     source: format!("registry: {} ({})", m.source, inputs.registry.origin),
                 })
             }

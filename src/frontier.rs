@@ -265,12 +265,13 @@ pub fn points(
             let trusted = min.is_none_or(|min| m.confidence.is_some_and(|c| c >= min));
             Some(Point {
                 id: m.id.clone(),
-                released: m.release_date?,
+                // Open models count from their weights' publication.
+                released: m.published()?,
                 capability: c.capability,
                 capability_se: c.capability_se,
                 log10_compute: m.training_compute_flop.filter(|_| trusted).map(f64::log10),
                 open: m.accessibility == Accessibility::OpenWeights,
-                distilled: m.distilled,
+                distilled: m.distilled(),
             })
         })
         .collect()

@@ -48,9 +48,39 @@ pub fn header_with_optional<R: std::io::Read>(
     }
 }
 
+/// The physical line (1-based) where the record at `position` of `text` starts: correct after
+/// quoted newlines, blank lines and CRLF endings. (`csv::Position::line` counts neither skipped
+/// blank lines nor CRLF correctly, and its byte offset points at the line ending before the
+/// record, so the line is counted here from the bytes.)
+pub fn physical_line(text: &[u8], position: &csv::Position) -> u64 {
+    let mut start = (position.byte() as usize).min(text.len());
+    while start < text.len() && matches!(text[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    memchr::memchr_iter(b'\n', &text[..start]).count() as u64 + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn physical_lines_count_quoted_newlines_blank_lines_and_crlf() {
+        for (text, first, lines) in [
+            ("h\na\n\nb\n", "b", [2, 4]),
+            ("h\n\"a\nb\"\n\nc\n", "c", [2, 5]),
+            ("h\r\na\r\n\r\nb\r\n", "b", [2, 4]),
+            ("h\na\n\n\n\nb", "b", [2, 6]),
+        ] {
+            let mut r = csv::Reader::from_reader(text.as_bytes());
+            let mut rec = csv::StringRecord::new();
+            let mut got = Vec::new();
+            while r.read_record(&mut rec).unwrap() {
+                got.push(physical_line(text.as_bytes(), rec.position().unwrap()));
+            }
+            assert_eq!(got, lines, "{text:?} ({first})");
+        }
+    }
 
     #[test]
     fn unknown_and_missing_columns_are_all_reported() {

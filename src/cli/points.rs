@@ -78,11 +78,28 @@ pub fn hypothetical(sources: &Sources, release: &Release, path: &Path) -> Result
         None => {
             let registry = sources.registry()?;
             let fit = capability::fit(&registry, &FitOptions::default())?;
-            let scores: Vec<(&str, f64)> = release
-                .benchmarks
-                .iter()
-                .map(|(k, v)| (k.as_str(), *v))
-                .collect();
+            // Benchmark ids match case-insensitively, with suggestions for near misses.
+            let mut scores: Vec<(&str, f64)> = Vec::with_capacity(release.benchmarks.len());
+            for (k, v) in &release.benchmarks {
+                let b = registry.benchmark(k).map_err(|e| {
+                    let hint = match e {
+                        crate::registry::Error::UnknownBenchmark { suggestions, .. }
+                            if !suggestions.is_empty() =>
+                        {
+                            format!("; did you mean {}?", suggestions.join(", "))
+                        }
+                        _ => String::new(),
+                    };
+                    Error::TomlFile(whatif::Error::Field {
+                        path: path.to_path_buf(),
+                        field: format!("benchmarks.{k}"),
+                        problem: format!(
+                            "not a benchmark of the registry (see capfloor capability --benchmarks){hint}"
+                        ),
+                    })
+                })?;
+                scores.push((b.id.as_str(), *v));
+            }
             fit.score_new(&scores).map_err(|e| match e {
                 capability::Error::UnknownBenchmark(id) => Error::TomlFile(whatif::Error::Field {
                     path: path.to_path_buf(),

@@ -1,6 +1,6 @@
 /*!
-`capfloor registry …`: rebuild the registry from Epoch's exports, validate a registry, list its
-models, show one. The work is in [`crate::registry`].
+`capfloor registry …`: rebuild the registry from Epoch's exports, validate a registry, audit it,
+list its models, show one. The work is in [`crate::registry`].
 */
 
 use std::io::Write;
@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::cli::points::Sources;
 use crate::cli::{write_json, Outcome};
-use crate::registry::{import, Accessibility, Model};
+use crate::registry::audit::{self, Severity};
+use crate::registry::{import, overrides, Accessibility, Model, Recipe};
 use crate::units::{Flop, ParamCount};
 use crate::Error;
 
@@ -32,9 +33,23 @@ pub enum Command {
         /// Where to write the CSVs (default: data/).
         #[arg(long, value_name = "DIR", default_value = "data")]
         out: PathBuf,
-        /// Corrections to apply (default: OUT/overrides.csv).
-        #[arg(long, value_name = "FILE")]
+        /// Corrections to apply (default: OUT/overrides.csv). A missing file is an error.
+        #[arg(long, value_name = "FILE", conflicts_with = "no_overrides")]
         overrides: Option<PathBuf>,
+        /// Import the exports as they are, with no corrections (the result then differs from
+        /// the committed data/).
+        #[arg(long)]
+        no_overrides: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check that the registry is one row per release, with dated and sized open models; the
+    /// explanations come from overrides.csv beside the registry (`accept` rows).
+    Audit {
+        /// Exit with code 1 if any finding not explained by an `accept` row is at least this
+        /// severe.
+        #[arg(long, value_name = "SEVERITY")]
+        fail_on: Option<FailOn>,
         #[arg(long)]
         json: bool,
     },
@@ -65,18 +80,29 @@ pub enum Command {
     },
 }
 
+/// The severities `--fail-on` takes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FailOn {
+    Warning,
+    Error,
+}
+
 /// The `registry list --json` shape.
 #[derive(Serialize)]
 struct Listed<'a> {
     id: &'a str,
     name: &'a str,
     release_date: Option<Date>,
+    /// When the weights were published (open models).
+    open_weights_date: Option<Date>,
     accessibility: Accessibility,
     training_compute_flop: Option<f64>,
     compute_basis: Option<crate::registry::ComputeBasis>,
     confidence: Option<crate::registry::Confidence>,
     parameters_total: Option<f64>,
     parameters_active: Option<f64>,
+    recipe: Option<Recipe>,
+    /// `recipe == distilled`, for readers of the earlier shape.
     distilled: bool,
     n_scores: usize,
     /// Upstream versions merged into this model, `;`-separated.
@@ -89,12 +115,18 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             epoch,
             out: dir,
             overrides,
+            no_overrides,
             json,
         } => {
-            let overrides = overrides
+            let path = overrides
                 .clone()
                 .unwrap_or_else(|| dir.join("overrides.csv"));
-            let imported = import::import(epoch, &overrides)?;
+            let corrections = if *no_overrides {
+                import::Corrections::None
+            } else {
+                import::Corrections::File(&path)
+            };
+            let imported = import::import(epoch, corrections)?;
             let files = import::write(&imported, dir)?;
             if *json {
                 write_json(
@@ -104,21 +136,99 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                         "benchmarks": imported.benchmarks.len(),
                         "scores": imported.scores.len(),
                         "rows_left_out": imported.skipped_scores,
+                        "overrides": if *no_overrides { None } else { Some(&path) },
                         "files": files,
                     }),
                 )?;
             } else {
                 writeln!(
                     out,
-                    "{} models, {} benchmarks, {} scores ({} rows left out: no model version, or a score outside [0, 1])",
+                    "{} models, {} benchmarks, {} scores ({} score rows left out: no model version)",
                     imported.models.len(),
                     imported.benchmarks.len(),
                     imported.scores.len(),
                     imported.skipped_scores
                 )?;
+                match no_overrides {
+                    true => writeln!(out, "no corrections applied (--no-overrides)")?,
+                    false => writeln!(out, "corrections from {}", path.display())?,
+                }
                 for f in files {
                     writeln!(out, "wrote {}", f.display())?;
                 }
+            }
+        }
+        Command::Audit { fail_on, json } => {
+            let r = sources.registry()?;
+            let (corrections, from) = match &sources.registry_dir {
+                None => (
+                    overrides::parse("data/overrides.csv", overrides::EMBEDDED)?,
+                    "data/overrides.csv (embedded)".to_string(),
+                ),
+                Some(dir) => {
+                    let path = dir.join("overrides.csv");
+                    if path.is_file() {
+                        (overrides::read(&path)?, path.display().to_string())
+                    } else {
+                        (Vec::new(), format!("none ({} is absent)", path.display()))
+                    }
+                }
+            };
+            let findings = audit::audit(&r, &corrections);
+            let summary = audit::summary(&findings);
+            let threshold = fail_on.map(|f| match f {
+                FailOn::Warning => Severity::Warning,
+                FailOn::Error => Severity::Error,
+            });
+            let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.fails(t)));
+            if *json {
+                write_json(
+                    out,
+                    &serde_json::json!({
+                        "origin": r.origin,
+                        "explanations": from,
+                        "models": r.models.len(),
+                        "summary": summary,
+                        "findings": findings,
+                    }),
+                )?;
+            } else {
+                for f in &findings {
+                    writeln!(
+                        out,
+                        "{:<8} {:<32} {}",
+                        f.severity.to_string(),
+                        f.kind,
+                        f.ids.join(", ")
+                    )?;
+                    writeln!(out, "         {}", f.detail)?;
+                    if let Some(e) = &f.explanation {
+                        writeln!(out, "         explained: {e}")?;
+                    }
+                }
+                let kinds: Vec<String> = summary
+                    .by_kind
+                    .iter()
+                    .map(|(k, n)| format!("{k} {n}"))
+                    .collect();
+                writeln!(
+                    out,
+                    "{}: {} models: {} errors, {} warnings, {} notes unexplained; {} explained (explanations: {from}){}",
+                    r.origin,
+                    r.models.len(),
+                    summary.errors,
+                    summary.warnings,
+                    summary.infos,
+                    summary.explained,
+                    if kinds.is_empty() {
+                        String::new()
+                    } else {
+                        format!("\n  by kind: {}", kinds.join(", "))
+                    }
+                )?;
+            }
+            if failed {
+                return Ok(Outcome::Finding);
             }
         }
         Command::Validate { json } => {
@@ -166,13 +276,15 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                     id: &m.id,
                     name: &m.name,
                     release_date: m.release_date,
+                    open_weights_date: m.open_weights_date,
                     accessibility: m.accessibility,
                     training_compute_flop: m.training_compute_flop,
                     compute_basis: m.compute_basis,
                     confidence: m.confidence,
                     parameters_total: m.parameters_total,
                     parameters_active: m.parameters_active,
-                    distilled: m.distilled,
+                    recipe: m.recipe,
+                    distilled: m.distilled(),
                     n_scores: by_model.get(m.id.as_str()).map_or(0, Vec::len),
                     variants: &m.variants,
                 })
@@ -221,6 +333,13 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                 row(out, "name", m.name.clone())?;
                 row(out, "organization", m.organization.clone())?;
                 row(out, "released", opt(m.release_date.map(|d| d.to_string())))?;
+                row(
+                    out,
+                    "open weights",
+                    opt(m
+                        .open_weights_date
+                        .map(|d| format!("{d} ({})", m.open_weights_source))),
+                )?;
                 row(out, "accessibility", m.accessibility.to_string())?;
                 row(
                     out,
@@ -255,7 +374,11 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                         .map(|c| format!("{} ({basis}, {conf})", Flop(c)))),
                 )?;
                 row(out, "base model", opt(m.base_model.clone()))?;
-                row(out, "distilled", m.distilled.to_string())?;
+                row(
+                    out,
+                    "recipe",
+                    opt(m.recipe.map(|r| format!("{r} ({})", m.recipe_source))),
+                )?;
                 row(
                     out,
                     "ECI (Epoch)",
@@ -264,9 +387,13 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                 row(out, "variants", m.variants.replace(';', ", "))?;
                 row(out, "source", m.source.clone())?;
                 for s in scores {
+                    let when = s
+                        .evaluated
+                        .map(|d| format!(", evaluated {d}"))
+                        .unwrap_or_default();
                     writeln!(
                         out,
-                        "  {:<28} {:>6.3}  ({})",
+                        "  {:<28} {:>6.3}  ({}{when})",
                         s.benchmark_id, s.score, s.setting
                     )?;
                 }

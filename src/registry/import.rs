@@ -23,9 +23,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
-use serde::Deserialize;
 
-use super::{Accessibility, Benchmark, ComputeBasis, Confidence, Error, Model, Score};
+use super::overrides::{self, Action, Override};
+use super::{names, Accessibility, Benchmark, ComputeBasis, Confidence, Error, Model, Score};
 
 /// A benchmark file of the export: which column holds the score and on what scale, and the
 /// benchmark's chance level with where that comes from.
@@ -39,6 +39,9 @@ struct BenchmarkFile {
     scale: f64,
     chance: f64,
     chance_source: &'static str,
+    /// The column saying when the score was evaluated (Epoch's own runs: `Started at`) or added
+    /// to its leaderboard; `None` where the export gives no date.
+    evaluated: Option<&'static str>,
 }
 
 const OPEN: &str = "open-ended answers: no guessing floor";
@@ -55,6 +58,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 1.0 / 3.0,
         chance_source: "3 labels (Nie et al. 2020, ANLI)",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "aider_polyglot",
@@ -64,6 +68,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 100.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Date of evaluation"),
     },
     BenchmarkFile {
         id: "apex_agents",
@@ -73,6 +78,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "arc_agi",
@@ -82,6 +88,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "arc_agi_2",
@@ -91,6 +98,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "arc_ai2",
@@ -100,6 +108,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.25,
         chance_source: "4 options (Clark et al. 2018, ARC Challenge)",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "balrog",
@@ -109,6 +118,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Date added"),
     },
     BenchmarkFile {
         id: "bbh",
@@ -118,6 +128,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: "mixed formats across 23 tasks: treated as open-ended",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "cad_eval",
@@ -127,6 +138,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "chess_puzzles",
@@ -136,6 +148,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Started at"),
     },
     BenchmarkFile {
         id: "common_sense_qa_2",
@@ -145,6 +158,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.5,
         chance_source: "yes/no answers (Talmor et al. 2021, CommonsenseQA 2.0)",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "cybench",
@@ -154,6 +168,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "deepresearchbench",
@@ -163,6 +178,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "frontiermath",
@@ -172,6 +188,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Started at"),
     },
     BenchmarkFile {
         id: "frontiermath_tier_4",
@@ -181,6 +198,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Started at"),
     },
     BenchmarkFile {
         id: "gpqa_diamond",
@@ -190,6 +208,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.25,
         chance_source: "4 options (Rein et al. 2023, GPQA)",
+        evaluated: Some("Started at"),
     },
     BenchmarkFile {
         id: "gsm8k",
@@ -199,6 +218,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "gso",
@@ -208,6 +228,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Evaluation date"),
     },
     BenchmarkFile {
         id: "hella_swag",
@@ -217,6 +238,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.25,
         chance_source: "4 endings (Zellers et al. 2019, HellaSwag)",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "hle",
@@ -226,6 +248,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: "mostly exact-match answers: treated as open-ended",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "lambada",
@@ -235,6 +258,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "math_level_5",
@@ -244,6 +268,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Started at"),
     },
     BenchmarkFile {
         id: "mmlu",
@@ -253,6 +278,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.25,
         chance_source: "4 options (Hendrycks et al. 2021, MMLU)",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "open_book_qa",
@@ -262,6 +288,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.25,
         chance_source: "4 options (Mihaylov et al. 2018, OpenBookQA)",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "os_world",
@@ -271,6 +298,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 100.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Date added"),
     },
     BenchmarkFile {
         id: "otis_mock_aime_2024_2025",
@@ -280,6 +308,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: "integer answers 0–999: no practical guessing floor",
+        evaluated: Some("Started at"),
     },
     BenchmarkFile {
         id: "piqa",
@@ -289,6 +318,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.5,
         chance_source: "2 solutions (Bisk et al. 2020, PIQA)",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "posttrainbench",
@@ -298,6 +328,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "science_qa",
@@ -307,6 +338,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.3983,
         chance_source: "random-chance baseline 39.83% (Lu et al. 2022, ScienceQA, Table 3)",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "simplebench",
@@ -316,6 +348,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 1.0 / 6.0,
         chance_source: "6 options (simple-bench.com)",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "simpleqa_verified",
@@ -325,6 +358,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Started at"),
     },
     BenchmarkFile {
         id: "swe_bench_verified",
@@ -334,6 +368,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Started at"),
     },
     BenchmarkFile {
         id: "terminalbench",
@@ -343,6 +378,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Run date"),
     },
     BenchmarkFile {
         id: "the_agent_company",
@@ -352,6 +388,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: Some("Date"),
     },
     BenchmarkFile {
         id: "trivia_qa",
@@ -361,6 +398,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "video_mme",
@@ -370,6 +408,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.25,
         chance_source: "4 options (Fu et al. 2024, Video-MME)",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "vpct",
@@ -379,6 +418,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: "guessing floor not established here: treated as open-ended",
+        evaluated: None,
     },
     BenchmarkFile {
         id: "weirdml",
@@ -388,6 +428,7 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.0,
         chance_source: OPEN,
+        evaluated: None,
     },
     BenchmarkFile {
         id: "wino_grande",
@@ -397,71 +438,9 @@ const FILES: &[BenchmarkFile] = &[
         scale: 1.0,
         chance: 0.5,
         chance_source: "2 options (Sakaguchi et al. 2020, WinoGrande)",
+        evaluated: None,
     },
 ];
-
-/// Reasoning-effort and thinking-budget suffixes that mark variants of one release.
-fn base_id(version: &str) -> &str {
-    if let Some((base, suffix)) = version.rsplit_once('_') {
-        let effort = matches!(
-            suffix,
-            "high"
-                | "medium"
-                | "low"
-                | "xhigh"
-                | "none"
-                | "minimal"
-                | "max"
-                | "thinking"
-                | "unknown"
-        );
-        let budget = suffix.len() > 1
-            && suffix.ends_with('K')
-            && suffix[..suffix.len() - 1]
-                .bytes()
-                .all(|b| b.is_ascii_digit());
-        if effort || budget {
-            return base;
-        }
-    }
-    version
-}
-
-/// The model a version belongs to, whatever its spelling: `openai/gpt-oss-120b_high` and
-/// `gpt-oss-120b` are one model. The id kept is the first spelling seen (ECI file first).
-fn model_key(version: &str) -> String {
-    let base = base_id(version);
-    let base = base.rsplit_once('/').map_or(base, |(_, name)| name);
-    base.to_ascii_lowercase()
-}
-
-/// The id shown for a version: without effort suffix or organisation prefix.
-fn display_id(version: &str) -> &str {
-    let base = base_id(version);
-    base.rsplit_once('/').map_or(base, |(_, name)| name)
-}
-
-/// Lower-case letters and digits only: the join key between Epoch's two datasets.
-fn key(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-fn number(s: &str) -> Option<f64> {
-    let v: f64 = s.trim().replace(',', "").parse().ok()?;
-    v.is_finite().then_some(v)
-}
-
-/// A count (parameters, tokens, operations): zero or negative upstream means unknown.
-fn count(s: &str) -> Option<f64> {
-    number(s).filter(|v| *v > 0.0)
-}
-
-fn date(s: &str) -> Option<Date> {
-    s.trim().get(..10)?.parse().ok()
-}
 
 fn accessibility(s: &str) -> Option<Accessibility> {
     let s = s.trim();
@@ -517,34 +496,128 @@ fn basis(notes: &str) -> ComputeBasis {
     }
 }
 
-type Row = BTreeMap<String, String>;
+/// One row of an export, with the physical line it starts on.
+struct Row {
+    line: u64,
+    fields: BTreeMap<String, String>,
+}
 
-fn read_rows(path: &Path) -> Result<Vec<Row>, Error> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::Import {
+/// One export file, read whole.
+struct Export {
+    path: PathBuf,
+    rows: Vec<Row>,
+}
+
+fn read_export(path: &Path) -> Result<Export, Error> {
+    let fail = |problem: String| Error::Import {
         path: path.to_path_buf(),
-        problem: e.to_string(),
-    })?;
+        problem,
+    };
+    let text = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let mut reader = csv::Reader::from_reader(text.as_slice());
+    let header = reader.headers().map_err(|e| fail(e.to_string()))?.clone();
     let mut rows = Vec::new();
-    for r in reader.deserialize::<Row>() {
-        rows.push(r.map_err(|e| Error::Import {
-            path: path.to_path_buf(),
-            problem: e.to_string(),
-        })?);
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map_or(0, |p| crate::table::physical_line(&text, p));
+                return Err(fail(format!("line {line}: {e}")));
+            }
+        }
+        let fields = header
+            .iter()
+            .zip(record.iter())
+            .map(|(h, v)| (h.to_string(), v.to_string()))
+            .collect();
+        rows.push(Row {
+            line: record
+                .position()
+                .map_or(0, |p| crate::table::physical_line(&text, p)),
+            fields,
+        });
     }
-    Ok(rows)
+    Ok(Export {
+        path: path.to_path_buf(),
+        rows,
+    })
 }
 
 fn field<'a>(row: &'a Row, name: &str) -> &'a str {
-    row.get(name).map_or("", |s| s.trim())
+    row.fields.get(name).map_or("", |s| s.trim())
 }
 
-/// A correction to the upstream data, with its source.
-#[derive(Debug, Deserialize)]
-struct Override {
-    model_id: String,
-    field: String,
-    value: String,
-    source: String,
+/// Every bad value of the exports, as `file:line: field: problem`: the import stops on any.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn push(&mut self, path: &Path, row: &Row, column: &str, problem: impl std::fmt::Display) {
+        self.0.push(format!(
+            "{}:{}: {column}: {problem}",
+            path.display(),
+            row.line
+        ));
+    }
+
+    /// A finite number, or `None` when blank.
+    fn number(&mut self, path: &Path, row: &Row, column: &str) -> Option<f64> {
+        let s = field(row, column);
+        if s.is_empty() {
+            return None;
+        }
+        match s.replace(',', "").parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            Ok(v) => {
+                self.push(path, row, column, format!("{v} is not a finite number"));
+                None
+            }
+            Err(_) => {
+                self.push(path, row, column, format!("{s:?} is not a number"));
+                None
+            }
+        }
+    }
+
+    /// A count (parameters, tokens, operations): Epoch writes 0 for unknown; negative is wrong.
+    fn count(&mut self, path: &Path, row: &Row, column: &str) -> Option<f64> {
+        let v = self.number(path, row, column)?;
+        if v < 0.0 {
+            self.push(path, row, column, format!("{v} is negative"));
+        }
+        (v > 0.0).then_some(v)
+    }
+
+    /// A date (the day of a timestamp), or `None` when blank.
+    fn date(&mut self, path: &Path, row: &Row, column: &str) -> Option<Date> {
+        let s = field(row, column);
+        if s.is_empty() {
+            return None;
+        }
+        match s.get(..10).and_then(|d| d.parse::<Date>().ok()) {
+            Some(d) if (1940..=2100).contains(&d.year()) => Some(d),
+            Some(d) => {
+                self.push(path, row, column, format!("{d} is outside 1940..2100"));
+                None
+            }
+            None => {
+                self.push(path, row, column, format!("{s:?} is not a date"));
+                None
+            }
+        }
+    }
+
+    fn result(self) -> Result<(), Error> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid { problems: self.0 })
+        }
+    }
 }
 
 /// What the import produced, and what it left out and why.
@@ -552,14 +625,13 @@ pub struct Imported {
     pub models: Vec<Model>,
     pub benchmarks: Vec<Benchmark>,
     pub scores: Vec<Score>,
+    /// Score rows without a model version (Epoch has not identified the model).
     pub skipped_scores: usize,
 }
 
-/// Everything known about one model while the exports are read.
+/// Everything known about one release while the exports are read.
 #[derive(Default)]
 struct Draft {
-    /// The id written to models.csv.
-    id: String,
     name: String,
     organization: String,
     release_date: Option<Date>,
@@ -570,315 +642,134 @@ struct Draft {
     eci: Option<f64>,
     variants: BTreeSet<String>,
     notable: Option<usize>,
-    from_eci: bool,
+    from_hub: bool,
 }
 
-/// Builds the registry from the exports in `epoch` and the corrections in `overrides`.
-pub fn import(epoch: &Path, overrides: &Path) -> Result<Imported, Error> {
-    let hub = epoch.join("epoch-benchmarking-hub");
-    let eci_rows = read_rows(&hub.join("epoch_capabilities_index.csv"))?;
-    let notable = read_rows(
-        &epoch
-            .join("epoch-notable-ai-models")
-            .join("notable-ai-models.csv"),
-    )?;
-    let difficulties = read_rows(
-        &hub.join("additional_eci_data")
-            .join("eci_benchmark_difficulties_and_slopes.csv"),
-    )?;
-    let notable_by_key: BTreeMap<String, usize> = notable
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (key(field(r, "Model")), i))
-        .collect();
-
-    let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
-    for r in &eci_rows {
-        let version = field(r, "Model version");
-        if version.is_empty() {
-            continue;
-        }
-        let d = drafts.entry(model_key(version)).or_default();
-        fill(&mut d.id, display_id(version));
-        d.variants.insert(version.to_string());
-        d.from_eci = true;
-        let display = field(r, "Display name");
-        let display = display.split(" (").next().unwrap_or(display);
-        let name = if !field(r, "Model name").is_empty() {
-            field(r, "Model name")
-        } else {
-            display
-        };
-        if d.name.is_empty() {
-            d.name = name.to_string();
-        }
-        fill(&mut d.organization, field(r, "Organization"));
-        d.release_date = d.release_date.or(date(field(r, "Release date")));
-        d.accessibility = d
-            .accessibility
-            .or(accessibility(field(r, "Model accessibility")));
-        d.compute = d.compute.or(count(field(r, "Training compute (FLOP)")));
-        d.confidence = d.confidence.or(confidence(field(r, "Confidence")));
-        // The best ECI among merged variants, as the best score is kept.
-        if let Some(e) = number(field(r, "ECI Score")) {
-            d.eci = Some(d.eci.map_or(e, |x: f64| x.max(e)));
-        }
-    }
-
-    let mut benchmarks = Vec::new();
-    let mut best: BTreeMap<(String, &str), (f64, String)> = BTreeMap::new();
-    let mut skipped_scores = 0;
-    for f in FILES {
-        let path = hub.join(f.file);
-        let rows = read_rows(&path)?;
-        if let Some(r) = rows.first() {
-            if !r.contains_key(f.column) {
-                return Err(Error::Import {
-                    path,
-                    problem: format!("no column {:?}", f.column),
-                });
-            }
-        }
-        let eci = difficulties
-            .iter()
-            .find(|d| field(d, "benchmark_name") == f.eci_name);
-        benchmarks.push(Benchmark {
-            id: f.id.to_string(),
-            name: f.eci_name.to_string(),
-            release_date: eci.and_then(|d| date(field(d, "benchmark_release_date"))),
-            chance: f.chance,
-            epoch_difficulty: eci.and_then(|d| number(field(d, "edi"))),
-            epoch_slope: eci.and_then(|d| number(field(d, "estimated_slope_scaled"))),
-            source: format!(
-                "Epoch AI Benchmarking Hub ({}); chance: {}",
-                f.file, f.chance_source
-            ),
-        });
-        for r in &rows {
-            let version = field(r, "Model version");
-            let Some(raw) = number(field(r, f.column)) else {
-                continue;
-            };
-            let score = raw / f.scale;
-            if version.is_empty() || !(0.0..=1.0).contains(&score) {
-                skipped_scores += 1;
-                continue;
-            }
-            let id = model_key(version);
-            let d = drafts.entry(id.clone()).or_default();
-            fill(&mut d.id, display_id(version));
-            d.variants.insert(version.to_string());
-            if d.name.is_empty() {
-                d.name = field(r, "Name").to_string();
-            }
-            fill(&mut d.organization, field(r, "Organization"));
-            d.release_date = d.release_date.or(date(field(r, "Release date")));
-            if d.compute.is_none() {
-                d.compute = count(field(r, "Training compute (FLOP)"));
-            }
-            fill(&mut d.compute_notes, field(r, "Training compute notes"));
-            let shots = field(r, "Shots");
-            let setting = if shots.is_empty() {
-                version.to_string()
-            } else {
-                format!("{version}, {shots}-shot")
-            };
-            let slot = best.entry((id, f.id)).or_insert((score, setting.clone()));
-            if score > slot.0 {
-                *slot = (score, setting);
-            }
-        }
-    }
-
-    // The export's other score files (not fractions correct, so not fitted) still name models:
-    // every model with a score anywhere in the exports is in the registry.
-    let fitted: BTreeSet<&str> = FILES.iter().map(|f| f.file).collect();
-    let mut others: Vec<PathBuf> = std::fs::read_dir(&hub)
-        .map_err(|e| Error::Import {
-            path: hub.clone(),
-            problem: e.to_string(),
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            name.ends_with(".csv")
-                && name != "epoch_capabilities_index.csv"
-                && !fitted.contains(name.as_str())
-        })
-        .collect();
-    others.sort();
-    for path in &others {
-        for r in read_rows(path)? {
-            let version = field(&r, "Model version");
-            if version.is_empty() {
-                continue;
-            }
-            let d = drafts.entry(model_key(version)).or_default();
-            fill(&mut d.id, display_id(version));
-            d.variants.insert(version.to_string());
-            if d.name.is_empty() {
-                d.name = field(&r, "Name").to_string();
-            }
-            fill(&mut d.organization, field(&r, "Organization"));
-            d.release_date = d.release_date.or(date(field(&r, "Release date")));
-            if d.compute.is_none() {
-                d.compute = count(field(&r, "Training compute (FLOP)"));
-            }
-            fill(&mut d.compute_notes, field(&r, "Training compute notes"));
-        }
-    }
-
-    // One release under several upstream spellings (an API alias, a quantized upload, a
-    // provider's id) shares Epoch's model name and release date: merge those, keeping the best
-    // score. Different dates stay apart, so no score moves earlier in time.
-    let mut groups: BTreeMap<(String, Date), Vec<String>> = BTreeMap::new();
-    for (k, d) in &drafts {
-        if let (false, Some(date)) = (d.name.is_empty(), d.release_date) {
-            groups
-                .entry((key(&d.name), date))
-                .or_default()
-                .push(k.clone());
-        }
-    }
-    // The id kept is the one that spells the model's name (`deepseek-v3.2` for DeepSeek-V3.2,
-    // not the API alias `deepseek-reasoner`), else the first in order.
-    let mut canonical: BTreeMap<String, String> = BTreeMap::new();
-    for ((name, _), members) in groups.iter().filter(|(_, m)| m.len() > 1) {
-        let keep = members
-            .iter()
-            .find(|k| key(k) == *name)
-            .unwrap_or(&members[0])
-            .clone();
-        for k in members.iter().filter(|k| **k != keep) {
-            canonical.insert(k.clone(), keep.clone());
-        }
-    }
-    for (alias, target) in &canonical {
-        let d = drafts.remove(alias).expect("aliases are drafts");
-        let t = drafts.get_mut(target).expect("targets are drafts");
-        t.variants.extend(d.variants);
-        t.from_eci |= d.from_eci;
-        t.accessibility = t.accessibility.or(d.accessibility);
-        t.compute = t.compute.or(d.compute);
-        t.confidence = t.confidence.or(d.confidence);
-        fill(&mut t.organization, &d.organization);
-        fill(&mut t.compute_notes, &d.compute_notes);
-        t.eci = match (t.eci, d.eci) {
+impl Draft {
+    /// Takes in another spelling of the same release.
+    fn absorb(&mut self, other: Draft) {
+        self.variants.extend(other.variants);
+        self.from_hub |= other.from_hub;
+        fill(&mut self.name, &other.name);
+        fill(&mut self.organization, &other.organization);
+        self.release_date = self.release_date.or(other.release_date);
+        self.accessibility = self.accessibility.or(other.accessibility);
+        self.compute = self.compute.or(other.compute);
+        self.confidence = self.confidence.or(other.confidence);
+        fill(&mut self.compute_notes, &other.compute_notes);
+        self.eci = match (self.eci, other.eci) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
     }
-    let mut merged: BTreeMap<(String, &str), (f64, String)> = BTreeMap::new();
-    for ((k, bench), (score, setting)) in best {
-        let k = canonical.get(&k).cloned().unwrap_or(k);
-        match merged.get(&(k.clone(), bench)) {
-            Some((s, _)) if *s >= score => {}
+}
+
+/// The score kept for one model on one benchmark: the best of its variants.
+#[derive(Clone)]
+struct Kept {
+    score: f64,
+    setting: String,
+    evaluated: Option<Date>,
+}
+
+type Drafts = BTreeMap<String, Draft>;
+type Best = BTreeMap<(String, &'static str), Kept>;
+
+/// The draft of a version's release, created on first sight.
+fn draft_for<'a>(drafts: &'a mut Drafts, version: &str) -> &'a mut Draft {
+    let d = drafts.entry(names::release_key(version)).or_default();
+    d.variants.insert(version.to_string());
+    d
+}
+
+/// Where the corrections come from: a file, or none (`registry import --no-overrides`).
+pub enum Corrections<'a> {
+    File(&'a Path),
+    None,
+}
+
+/// Builds the registry from the exports in `epoch` and the corrections.
+pub fn import(epoch: &Path, corrections: Corrections) -> Result<Imported, Error> {
+    let overrides = match corrections {
+        Corrections::File(path) => {
+            if !path.is_file() {
+                return Err(Error::Import {
+                    path: path.to_path_buf(),
+                    problem:
+                        "no such overrides file (give --no-overrides to import without corrections)"
+                            .into(),
+                });
+            }
+            overrides::read(path)?
+        }
+        Corrections::None => Vec::new(),
+    };
+    let overrides_name = match corrections {
+        Corrections::File(p) => p.display().to_string(),
+        Corrections::None => String::new(),
+    };
+    let hub = epoch.join("epoch-benchmarking-hub");
+    let eci = read_export(&hub.join("epoch_capabilities_index.csv"))?;
+    let notable = read_export(
+        &epoch
+            .join("epoch-notable-ai-models")
+            .join("notable-ai-models.csv"),
+    )?;
+    let difficulties = read_export(
+        &hub.join("additional_eci_data")
+            .join("eci_benchmark_difficulties_and_slopes.csv"),
+    )?;
+
+    let mut problems = Problems::default();
+    let mut drafts = Drafts::new();
+    read_eci(&eci, &mut drafts, &mut problems);
+    let at = |o: &Override| format!("{overrides_name}:{}", o.line);
+    let excluded = excluded_scores(&overrides, &at)?;
+    let Scores {
+        mut benchmarks,
+        best,
+        skipped: skipped_scores,
+        used,
+    } = read_scores(&hub, &difficulties, &excluded, &mut drafts, &mut problems)?;
+    let unused: Vec<String> = excluded
+        .iter()
+        .filter(|(k, _)| !used.contains(*k))
+        .map(|((id, bench), line)| {
+            format!("{line}: exclude_score: no score of {id} on {bench} in the exports")
+        })
+        .collect();
+    if !unused.is_empty() {
+        return Err(Error::Invalid { problems: unused });
+    }
+    read_other_files(&hub, &mut drafts, &mut problems)?;
+    let notable_fields = NotableFields::read(&notable, &mut problems);
+    problems.result()?;
+
+    let merged = merge_variants(&mut drafts, &overrides, &at)?;
+    let mut kept: Best = BTreeMap::new();
+    for ((key, bench), k) in best {
+        let key = merged.get(&key).cloned().unwrap_or(key);
+        match kept.get(&(key.clone(), bench)) {
+            Some(old) if old.score >= k.score => {}
             _ => {
-                merged.insert((k, bench), (score, setting));
+                kept.insert((key, bench), k);
             }
         }
     }
-    let best = merged;
+    join_notable(&mut drafts, &notable, &notable_fields, &overrides, &at)?;
 
-    // Join Notable AI Models on the name (or the id), then add open-weight models with a compute
-    // figure that have no scores.
-    for (id, d) in drafts.iter_mut() {
-        let by_name = notable_by_key
-            .get(&key(&d.name))
-            .or_else(|| notable_by_key.get(&key(id)));
-        d.notable = by_name.copied();
-    }
-    let joined: BTreeSet<usize> = drafts.values().filter_map(|d| d.notable).collect();
-    for (i, r) in notable.iter().enumerate() {
-        let open =
-            accessibility(field(r, "Model accessibility")) == Some(Accessibility::OpenWeights);
-        if joined.contains(&i) || !open || count(field(r, "Training compute (FLOP)")).is_none() {
-            continue;
-        }
-        let id = slug(field(r, "Model"));
-        if id.is_empty() || drafts.contains_key(&id) {
-            continue;
-        }
-        let d = drafts.entry(id.clone()).or_default();
-        d.id = id;
-        d.name = field(r, "Model").to_string();
-        d.notable = Some(i);
-    }
-
-    let mut models = Vec::with_capacity(drafts.len());
-    for d in drafts.values() {
-        let id = &d.id;
-        let n = d.notable.map(|i| &notable[i]);
-        let nf = |name: &str| n.map_or("", |r| field(r, name));
-        let compute = d.compute.or(count(nf("Training compute (FLOP)")));
-        let notes = if d.compute_notes.is_empty() {
-            nf("Training compute notes")
-        } else {
-            &d.compute_notes
-        };
-        let mut sources = Vec::new();
-        if d.from_eci || !d.variants.is_empty() {
-            sources.push("Epoch AI Benchmarking Hub".to_string());
-        }
-        if let Some(r) = n {
-            let link = field(r, "Link");
-            sources.push(if link.is_empty() {
-                "Epoch AI Notable AI Models".to_string()
-            } else {
-                format!(
-                    "Epoch AI Notable AI Models; {}",
-                    link.split(',').next().unwrap_or(link).trim()
-                )
-            });
-        }
-        let name = if d.name.is_empty() {
-            id.clone()
-        } else {
-            d.name.clone()
-        };
-        models.push(Model {
-            id: id.clone(),
-            distilled: key(&name).contains("distill") || key(id).contains("distill"),
-            name,
-            organization: if d.organization.is_empty() {
-                nf("Organization").to_string()
-            } else {
-                d.organization.clone()
-            },
-            release_date: d.release_date.or(date(nf("Publication date"))),
-            accessibility: d
-                .accessibility
-                .or(accessibility(nf("Model accessibility")))
-                .unwrap_or(Accessibility::Unknown),
-            parameters_total: count(nf("Parameters")),
-            parameters_active: None,
-            training_tokens: count(nf("Training dataset size (gradients)")),
-            training_compute_flop: compute,
-            compute_basis: compute.map(|_| basis(notes)),
-            confidence: if compute.is_some() {
-                d.confidence.or(confidence(nf("Confidence")))
-            } else {
-                None
-            },
-            base_model: Some(nf("Base model").to_string()).filter(|s| !s.is_empty()),
-            finetune_compute_flop: count(nf("Finetune compute (FLOP)")),
-            eci_published: d.eci,
-            variants: d.variants.iter().cloned().collect::<Vec<_>>().join(";"),
-            source: sources.join("; "),
-        });
-    }
-
-    apply_overrides(overrides, &mut models)?;
-    let scores = best
+    let mut models = build_models(&drafts, &notable, &notable_fields);
+    add_models(&overrides, &mut models, &at)?;
+    apply_overrides(&overrides, &mut models, &merged, &at)?;
+    infer_open_weights_dates(&mut models);
+    let scores = kept
         .into_iter()
-        .map(|((key, benchmark_id), (score, setting))| Score {
-            model_id: drafts[&key].id.clone(),
+        .map(|((id, benchmark_id), k)| Score {
+            model_id: id,
             benchmark_id: benchmark_id.to_string(),
-            score,
-            setting,
+            score: k.score,
+            setting: k.setting,
+            evaluated: k.evaluated,
             source: format!(
                 "Epoch AI Benchmarking Hub ({})",
                 FILES
@@ -897,17 +788,578 @@ pub fn import(epoch: &Path, overrides: &Path) -> Result<Imported, Error> {
     })
 }
 
-/// `Llama 2 70B (chat)` → `llama-2-70b-chat`: ids for models known only from Notable AI Models.
-fn slug(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() || c == '.' {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
+/// The Epoch Capabilities Index file: names, dates, accessibility, compute and ECI per version.
+fn read_eci(eci: &Export, drafts: &mut Drafts, problems: &mut Problems) {
+    for r in &eci.rows {
+        let version = field(r, "Model version");
+        if version.is_empty() {
+            continue;
+        }
+        let display = field(r, "Display name");
+        let display = display.split(" (").next().unwrap_or(display);
+        let name = if !field(r, "Model name").is_empty() {
+            field(r, "Model name")
+        } else {
+            display
+        };
+        let release = problems.date(&eci.path, r, "Release date");
+        let compute = problems.count(&eci.path, r, "Training compute (FLOP)");
+        let score = problems.number(&eci.path, r, "ECI Score");
+        let d = draft_for(drafts, version);
+        d.from_hub = true;
+        fill(&mut d.name, name);
+        fill(&mut d.organization, field(r, "Organization"));
+        d.release_date = d.release_date.or(release);
+        d.accessibility = d
+            .accessibility
+            .or(accessibility(field(r, "Model accessibility")));
+        d.compute = d.compute.or(compute);
+        d.confidence = d.confidence.or(confidence(field(r, "Confidence")));
+        // The best ECI among merged variants, as the best score is kept.
+        if let Some(e) = score {
+            d.eci = Some(d.eci.map_or(e, |x: f64| x.max(e)));
         }
     }
-    out.trim_end_matches('-').to_string()
+}
+
+/// `5`, `5-shot`, `few` → `5-shot`, `5-shot`, `few-shot`.
+fn shots(s: &str) -> Option<String> {
+    let s = s.trim();
+    let s = s.strip_suffix("-shot").unwrap_or(s).trim();
+    (!s.is_empty()).then(|| format!("{s}-shot"))
+}
+
+/// The `exclude_score` rows: (release, benchmark) → where the row is, for messages.
+type Excluded = BTreeMap<(String, String), String>;
+
+fn excluded_scores(
+    overrides: &[Override],
+    at: &dyn Fn(&Override) -> String,
+) -> Result<Excluded, Error> {
+    let mut excluded = Excluded::new();
+    let mut problems = Vec::new();
+    for o in overrides {
+        if let Action::ExcludeScore(bench) = &o.action {
+            if !FILES.iter().any(|f| f.id == bench) {
+                problems.push(format!(
+                    "{}: value: {bench:?} is not a benchmark of the registry{}",
+                    at(o),
+                    hint(names::suggest(bench, FILES.iter().map(|f| f.id)))
+                ));
+            }
+            excluded.insert((o.model_id.clone(), bench.clone()), at(o));
+        }
+    }
+    if problems.is_empty() {
+        Ok(excluded)
+    } else {
+        Err(Error::Invalid { problems })
+    }
+}
+
+/// What the fitted benchmark files give: the benchmarks, the best score per model and
+/// benchmark, how many rows had no model version, and which exclusions matched a row.
+struct Scores {
+    benchmarks: Vec<Benchmark>,
+    best: Best,
+    skipped: usize,
+    used: BTreeSet<(String, String)>,
+}
+
+/// Reads the fitted benchmark files.
+fn read_scores(
+    hub: &Path,
+    difficulties: &Export,
+    excluded: &Excluded,
+    drafts: &mut Drafts,
+    problems: &mut Problems,
+) -> Result<Scores, Error> {
+    let mut benchmarks = Vec::new();
+    let mut best = Best::new();
+    let mut skipped = 0;
+    let mut used = BTreeSet::new();
+    for f in FILES {
+        let export = read_export(&hub.join(f.file))?;
+        let path = &export.path;
+        for column in std::iter::once(f.column).chain(f.evaluated) {
+            if let Some(r) = export.rows.first() {
+                if !r.fields.contains_key(column) {
+                    return Err(Error::Import {
+                        path: path.clone(),
+                        problem: format!("no column {column:?}"),
+                    });
+                }
+            }
+        }
+        let eci = difficulties
+            .rows
+            .iter()
+            .find(|d| field(d, "benchmark_name") == f.eci_name);
+        benchmarks.push(Benchmark {
+            id: f.id.to_string(),
+            name: f.eci_name.to_string(),
+            release_date: eci
+                .and_then(|d| problems.date(&difficulties.path, d, "benchmark_release_date")),
+            chance: f.chance,
+            epoch_difficulty: eci.and_then(|d| problems.number(&difficulties.path, d, "edi")),
+            epoch_slope: eci
+                .and_then(|d| problems.number(&difficulties.path, d, "estimated_slope_scaled")),
+            source: format!(
+                "Epoch AI Benchmarking Hub ({}); chance: {}",
+                f.file, f.chance_source
+            ),
+        });
+        for r in &export.rows {
+            let version = field(r, "Model version");
+            let Some(raw) = problems.number(path, r, f.column) else {
+                continue;
+            };
+            if version.is_empty() {
+                skipped += 1;
+                continue;
+            }
+            let score = raw / f.scale;
+            if !(0.0..=1.0).contains(&score) {
+                problems.push(
+                    path,
+                    r,
+                    f.column,
+                    format!("{raw} is outside [0, {}]", f.scale),
+                );
+                continue;
+            }
+            let evaluated = f.evaluated.and_then(|c| problems.date(path, r, c));
+            let release = problems.date(path, r, "Release date");
+            let compute = problems.count(path, r, "Training compute (FLOP)");
+            let key = names::release_key(version);
+            let d = draft_for(drafts, version);
+            d.from_hub = true;
+            fill(&mut d.name, field(r, "Name"));
+            fill(&mut d.organization, field(r, "Organization"));
+            d.release_date = d.release_date.or(release);
+            d.compute = d.compute.or(compute);
+            fill(&mut d.compute_notes, field(r, "Training compute notes"));
+            let pair = (key.clone(), f.id.to_string());
+            if excluded.contains_key(&pair) {
+                used.insert(pair);
+                continue;
+            }
+            let setting = match shots(field(r, "Shots")) {
+                Some(s) => format!("{version}, {s}"),
+                None => version.to_string(),
+            };
+            let candidate = Kept {
+                score,
+                setting,
+                evaluated,
+            };
+            match best.get(&(key.clone(), f.id)) {
+                Some(old) if old.score >= score => {}
+                _ => {
+                    best.insert((key, f.id), candidate);
+                }
+            }
+        }
+    }
+    Ok(Scores {
+        benchmarks,
+        best,
+        skipped,
+        used,
+    })
+}
+
+/// The export's other score files (not fractions correct, so not fitted) still name models:
+/// every model with a score anywhere in the exports is in the registry.
+fn read_other_files(hub: &Path, drafts: &mut Drafts, problems: &mut Problems) -> Result<(), Error> {
+    let fitted: BTreeSet<&str> = FILES.iter().map(|f| f.file).collect();
+    let mut others: Vec<PathBuf> = std::fs::read_dir(hub)
+        .map_err(|e| Error::Import {
+            path: hub.to_path_buf(),
+            problem: e.to_string(),
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            name.ends_with(".csv")
+                && name != "epoch_capabilities_index.csv"
+                && !fitted.contains(name.as_str())
+        })
+        .collect();
+    others.sort();
+    for path in &others {
+        let export = read_export(path)?;
+        for r in &export.rows {
+            let version = field(r, "Model version");
+            if version.is_empty() {
+                continue;
+            }
+            let release = problems.date(path, r, "Release date");
+            let compute = problems.count(path, r, "Training compute (FLOP)");
+            let d = draft_for(drafts, version);
+            d.from_hub = true;
+            fill(&mut d.name, field(r, "Name"));
+            fill(&mut d.organization, field(r, "Organization"));
+            d.release_date = d.release_date.or(release);
+            d.compute = d.compute.or(compute);
+            fill(&mut d.compute_notes, field(r, "Training compute notes"));
+        }
+    }
+    Ok(())
+}
+
+/// Merges the drafts that are one release: first the sourced `variant_of` decisions of the
+/// overrides, then spellings whose words agree once channel words and date stamps are dropped
+/// and that share a release date (`grok-3-beta` and `grok-3`). Returns alias → kept id.
+fn merge_variants(
+    drafts: &mut Drafts,
+    overrides: &[Override],
+    at: &dyn Fn(&Override) -> String,
+) -> Result<BTreeMap<String, String>, Error> {
+    let mut into: BTreeMap<String, String> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for o in overrides {
+        let Action::VariantOf(target) = &o.action else {
+            continue;
+        };
+        for id in [&o.model_id, target] {
+            if !drafts.contains_key(id) && !into.contains_key(id) {
+                problems.push(format!(
+                    "{}: {}: {id:?} is not a release of the exports{}",
+                    at(o),
+                    if id == target { "value" } else { "model_id" },
+                    hint(names::suggest(id, drafts.keys().map(String::as_str)))
+                ));
+            }
+        }
+        if o.model_id == *target {
+            problems.push(format!(
+                "{}: value: a release cannot be a variant of itself",
+                at(o)
+            ));
+        }
+        into.insert(o.model_id.clone(), target.clone());
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid { problems });
+    }
+    // Follow chains (a → b → c) to the release kept; a cycle is an error.
+    let resolve = |start: &str| -> Option<String> {
+        let mut id = start.to_string();
+        for _ in 0..=into.len() {
+            match into.get(&id) {
+                Some(next) => id = next.clone(),
+                None => return Some(id),
+            }
+        }
+        None
+    };
+    let mut merged = BTreeMap::new();
+    for alias in into.keys() {
+        let target = resolve(alias).ok_or_else(|| Error::Invalid {
+            problems: vec![format!("overrides: variant_of: {alias} is part of a cycle")],
+        })?;
+        merged.insert(alias.clone(), target);
+    }
+    for (alias, target) in &merged {
+        if let Some(d) = drafts.remove(alias) {
+            drafts
+                .get_mut(target)
+                .expect("targets are drafts")
+                .absorb(d);
+        }
+    }
+
+    let mut groups: BTreeMap<(Vec<String>, Date, String), Vec<String>> = BTreeMap::new();
+    for (id, d) in drafts.iter() {
+        if let Some(date) = d.release_date {
+            let mut core: Vec<String> = names::alias_core(id)
+                .iter()
+                .map(|w| w.to_string())
+                .collect();
+            core.sort_unstable();
+            core.dedup();
+            let org = d.organization.to_ascii_lowercase();
+            groups
+                .entry((core, date, org))
+                .or_default()
+                .push(id.clone());
+        }
+    }
+    for members in groups.into_values().filter(|m| m.len() > 1) {
+        // Keep the spelling of the model's own name, else the plainest (fewest words).
+        let keep = members
+            .iter()
+            .min_by_key(|id| {
+                let d = &drafts[*id];
+                (
+                    names::slug(&d.name) != **id,
+                    id.split('-').count(),
+                    id.len(),
+                    (*id).clone(),
+                )
+            })
+            .expect("a group has members")
+            .clone();
+        for alias in members.iter().filter(|id| **id != keep) {
+            let d = drafts.remove(alias).expect("members are drafts");
+            drafts.get_mut(&keep).expect("kept is a draft").absorb(d);
+            merged.insert(alias.clone(), keep.clone());
+        }
+    }
+    // Aliases of aliases point at the release finally kept.
+    let finals: BTreeMap<String, String> = merged
+        .keys()
+        .map(|a| {
+            let mut t = merged[a].clone();
+            while let Some(next) = merged.get(&t) {
+                t = next.clone();
+            }
+            (a.clone(), t)
+        })
+        .collect();
+    Ok(finals)
+}
+
+fn hint(suggestions: Vec<String>) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", suggestions.join(", "))
+    }
+}
+
+/// The Notable AI Models figures the registry takes, read (and checked) once per row.
+struct NotableFields {
+    parameters: Vec<Option<f64>>,
+    tokens: Vec<Option<f64>>,
+    compute: Vec<Option<f64>>,
+    finetune: Vec<Option<f64>>,
+    published: Vec<Option<Date>>,
+}
+
+impl NotableFields {
+    fn read(notable: &Export, problems: &mut Problems) -> NotableFields {
+        let p = &notable.path;
+        let mut f = NotableFields {
+            parameters: Vec::new(),
+            tokens: Vec::new(),
+            compute: Vec::new(),
+            finetune: Vec::new(),
+            published: Vec::new(),
+        };
+        for r in &notable.rows {
+            f.parameters.push(problems.count(p, r, "Parameters"));
+            f.tokens
+                .push(problems.count(p, r, "Training dataset size (gradients)"));
+            f.compute
+                .push(problems.count(p, r, "Training compute (FLOP)"));
+            f.finetune
+                .push(problems.count(p, r, "Finetune compute (FLOP)"));
+            f.published.push(problems.date(p, r, "Publication date"));
+        }
+        f
+    }
+}
+
+/// The words of a spelling, sorted: `Qwen2.5 Instruct (72B)` and `qwen2.5-72b-instruct` agree.
+fn word_set(key: &str) -> Vec<&str> {
+    let mut w: Vec<&str> = key.split('-').filter(|w| !w.is_empty()).collect();
+    w.sort_unstable();
+    w.dedup();
+    w
+}
+
+/// The `notable` value that says no row of Notable AI Models is the model.
+pub const NO_NOTABLE_ROW: &str = "none";
+
+/// Joins each release to its Notable AI Models row: by a sourced `notable` override, else by
+/// the release's own words, else by Epoch's name for it when that name does not leave out what
+/// makes the release distinct: Epoch calls Qwen2.5-VL-72B-Instruct "Qwen2.5-72B", so a marker on
+/// one side only keeps them apart (except the base or a tuning, `-instruct`, `-chat`, of the same
+/// weights), and so do different sizes; a size one spelling does not give at all ("Llama 4
+/// Maverick", `bloom`) does not.
+fn join_notable(
+    drafts: &mut Drafts,
+    notable: &Export,
+    nf: &NotableFields,
+    overrides: &[Override],
+    at: &dyn Fn(&Override) -> String,
+) -> Result<(), Error> {
+    let keys: Vec<String> = notable
+        .rows
+        .iter()
+        .map(|r| names::slug(field(r, "Model")))
+        .collect();
+    let mut by_words: BTreeMap<Vec<&str>, usize> = BTreeMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        by_words.entry(word_set(k)).or_insert(i);
+    }
+    let mut problems = Vec::new();
+    // `Some(row)`, or `None` for `notable = none`: no row of Notable AI Models is this model.
+    let mut curated: BTreeMap<&str, Option<usize>> = BTreeMap::new();
+    for o in overrides {
+        let Action::Notable(name) = &o.action else {
+            continue;
+        };
+        if name.eq_ignore_ascii_case(NO_NOTABLE_ROW) {
+            curated.insert(&o.model_id, None);
+        } else if let Some(i) = notable
+            .rows
+            .iter()
+            .position(|r| field(r, "Model").eq_ignore_ascii_case(name))
+        {
+            curated.insert(&o.model_id, Some(i));
+        } else {
+            problems.push(format!(
+                "{}: value: {name:?} is not a Model of Notable AI Models{}",
+                at(o),
+                hint(names::suggest(
+                    name,
+                    notable.rows.iter().map(|r| field(r, "Model"))
+                ))
+            ));
+        }
+        if !drafts.contains_key(&o.model_id) {
+            problems.push(format!(
+                "{}: model_id: {:?} is not a release of the Benchmarking Hub{}",
+                at(o),
+                o.model_id,
+                hint(names::suggest(
+                    &o.model_id,
+                    drafts.keys().map(String::as_str)
+                ))
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid { problems });
+    }
+    const TUNINGS: &[&str] = &["instruct", "chat", "it", "base"];
+    for (id, d) in drafts.iter_mut() {
+        if let Some(&row) = curated.get(id.as_str()) {
+            d.notable = row;
+            continue;
+        }
+        if let Some(&i) = by_words.get(&word_set(id)) {
+            d.notable = Some(i);
+            continue;
+        }
+        let by_name = names::slug(&d.name);
+        if let Some(&i) = by_words.get(&word_set(&by_name)) {
+            let mine = names::signature(id);
+            let theirs = names::signature(&keys[i]);
+            let size = |w: &&str| names::word(w) == names::Word::Size;
+            let sizes = |sig: &[&str]| -> Vec<String> {
+                sig.iter()
+                    .filter(|w| size(w))
+                    .map(|w| w.to_string())
+                    .collect()
+            };
+            let (my_sizes, their_sizes) = (sizes(&mine), sizes(&theirs));
+            // No marker (VL, Thinking, Coder …) on one side only, beyond a base or tuning of
+            // the same weights; sizes equal where both spellings give them.
+            let markers_agree = mine
+                .iter()
+                .chain(theirs.iter())
+                .filter(|w| !size(w))
+                .all(|w| TUNINGS.contains(w) || (mine.contains(w) && theirs.contains(w)));
+            let sizes_agree =
+                my_sizes.is_empty() || their_sizes.is_empty() || my_sizes == their_sizes;
+            let compatible = markers_agree && sizes_agree;
+            if compatible {
+                d.notable = Some(i);
+            }
+        }
+    }
+    // Open-weight models with a compute figure that have no scores are added from Notable.
+    let joined: BTreeSet<usize> = drafts.values().filter_map(|d| d.notable).collect();
+    for (i, r) in notable.rows.iter().enumerate() {
+        let open =
+            accessibility(field(r, "Model accessibility")) == Some(Accessibility::OpenWeights);
+        if joined.contains(&i) || !open || nf.compute[i].is_none() {
+            continue;
+        }
+        let id = keys[i].clone();
+        if id.is_empty() || drafts.contains_key(&id) {
+            continue;
+        }
+        let d = drafts.entry(id).or_default();
+        d.name = field(r, "Model").to_string();
+        d.notable = Some(i);
+    }
+    Ok(())
+}
+
+/// The models.csv rows of the drafts (sorted by id), before the overrides.
+fn build_models(drafts: &Drafts, notable: &Export, nf: &NotableFields) -> Vec<Model> {
+    let mut models = Vec::with_capacity(drafts.len());
+    for (id, d) in drafts {
+        let n = d.notable.map(|i| &notable.rows[i]);
+        let text = |name: &str| n.map_or("", |r| field(r, name));
+        let figure = |v: &Vec<Option<f64>>| d.notable.and_then(|i| v[i]);
+        let compute = d.compute.or(figure(&nf.compute));
+        let notes = if d.compute_notes.is_empty() {
+            text("Training compute notes")
+        } else {
+            &d.compute_notes
+        };
+        let mut sources = Vec::new();
+        if d.from_hub {
+            sources.push("Epoch AI Benchmarking Hub".to_string());
+        }
+        if let Some(r) = n {
+            let link = field(r, "Link");
+            let row = format!("Epoch AI Notable AI Models ({})", field(r, "Model"));
+            sources.push(if link.is_empty() {
+                row
+            } else {
+                format!("{row}; {}", link.split(',').next().unwrap_or(link).trim())
+            });
+        }
+        let name = if d.name.is_empty() {
+            id.clone()
+        } else {
+            d.name.clone()
+        };
+        models.push(Model {
+            id: id.clone(),
+            name,
+            organization: if d.organization.is_empty() {
+                text("Organization").to_string()
+            } else {
+                d.organization.clone()
+            },
+            release_date: d.release_date.or(d.notable.and_then(|i| nf.published[i])),
+            open_weights_date: None,
+            open_weights_source: String::new(),
+            accessibility: d
+                .accessibility
+                .or(accessibility(text("Model accessibility")))
+                .unwrap_or(Accessibility::Unknown),
+            parameters_total: figure(&nf.parameters),
+            parameters_active: None,
+            training_tokens: figure(&nf.tokens),
+            training_compute_flop: compute,
+            compute_basis: compute.map(|_| basis(notes)),
+            confidence: if compute.is_some() {
+                d.confidence.or(confidence(text("Confidence")))
+            } else {
+                None
+            },
+            base_model: Some(text("Base model").to_string()).filter(|s| !s.is_empty()),
+            finetune_compute_flop: figure(&nf.finetune),
+            recipe: None,
+            recipe_source: String::new(),
+            eci_published: d.eci,
+            variants: d.variants.iter().cloned().collect::<Vec<_>>().join(";"),
+            source: sources.join("; "),
+        });
+    }
+    models
 }
 
 fn fill(slot: &mut String, value: &str) {
@@ -916,79 +1368,169 @@ fn fill(slot: &mut String, value: &str) {
     }
 }
 
-/// Applies `overrides.csv`: each row sets one field of one model, with its source appended to
-/// the model's sources.
-fn apply_overrides(path: &Path, models: &mut [Model]) -> Result<(), Error> {
-    if !path.exists() {
-        return Ok(());
-    }
-    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::Import {
-        path: path.to_path_buf(),
-        problem: e.to_string(),
-    })?;
+/// The models the exports lack, added by `add` rows (sorted in by id).
+fn add_models(
+    overrides: &[Override],
+    models: &mut Vec<Model>,
+    at: &dyn Fn(&Override) -> String,
+) -> Result<(), Error> {
     let mut problems = Vec::new();
-    for (i, row) in reader.deserialize::<Override>().enumerate() {
-        let at = format!("{}:{}", path.display(), i + 2);
-        let o = match row {
-            Ok(o) => o,
-            Err(e) => {
-                problems.push(format!("{at}: row: {e}"));
-                continue;
-            }
+    for o in overrides {
+        let Action::Add(name) = &o.action else {
+            continue;
         };
-        let Some(m) = models.iter_mut().find(|m| m.id == o.model_id) else {
+        if !names::is_id(&o.model_id) {
             problems.push(format!(
-                "{at}: model_id: {:?} is not in the import",
+                "{}: model_id: {:?} is not a lower-case kebab-case id (e.g. {:?})",
+                at(o),
+                o.model_id,
+                names::slug(&o.model_id)
+            ));
+            continue;
+        }
+        if models.iter().any(|m| m.id == o.model_id) {
+            problems.push(format!(
+                "{}: model_id: {:?} is in the exports already: set its fields instead",
+                at(o),
+                o.model_id
+            ));
+            continue;
+        }
+        models.push(Model {
+            id: o.model_id.clone(),
+            name: name.clone(),
+            organization: String::new(),
+            release_date: None,
+            open_weights_date: None,
+            open_weights_source: String::new(),
+            accessibility: Accessibility::Unknown,
+            parameters_total: None,
+            parameters_active: None,
+            training_tokens: None,
+            training_compute_flop: None,
+            compute_basis: None,
+            confidence: None,
+            base_model: None,
+            finetune_compute_flop: None,
+            recipe: None,
+            recipe_source: String::new(),
+            eci_published: None,
+            variants: String::new(),
+            source: format!("not in the exports; added: {}", o.source),
+        });
+    }
+    models.sort_by(|a, b| a.id.cmp(&b.id));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid { problems })
+    }
+}
+
+/// Applies the field overrides: each sets one field of one model; its source goes to the
+/// field's own source column (`open_weights_source`, `recipe_source`) or is appended to the
+/// model's `source` as `field: source`.
+fn apply_overrides(
+    overrides: &[Override],
+    models: &mut [Model],
+    merged: &BTreeMap<String, String>,
+    at: &dyn Fn(&Override) -> String,
+) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    for o in overrides {
+        if matches!(
+            o.action,
+            Action::VariantOf(_) | Action::Notable(_) | Action::ExcludeScore(_)
+        ) {
+            continue;
+        }
+        let Some(m) = models.iter_mut().find(|m| m.id == o.model_id) else {
+            let why = match merged.get(&o.model_id) {
+                Some(target) => format!(" (it is a variant of {target}: correct that row)"),
+                None => hint(names::suggest(
+                    &o.model_id,
+                    models.iter().map(|m| m.id.as_str()),
+                )),
+            };
+            problems.push(format!(
+                "{}: model_id: {:?} is not in the import{why}",
+                at(o),
                 o.model_id
             ));
             continue;
         };
-        let num = |v: &str| {
-            v.parse::<f64>()
-                .map_err(|e| format!("{at}: value: {v:?}: {e}"))
-        };
-        let result = match o.field.as_str() {
-            "parameters_total" => num(&o.value).map(|v| m.parameters_total = Some(v)),
-            "parameters_active" => num(&o.value).map(|v| m.parameters_active = Some(v)),
-            "training_tokens" => num(&o.value).map(|v| m.training_tokens = Some(v)),
-            "training_compute_flop" => num(&o.value).map(|v| m.training_compute_flop = Some(v)),
-            "release_date" => o
-                .value
-                .parse()
-                .map(|d| m.release_date = Some(d))
-                .map_err(|e| format!("{at}: value: {e}")),
-            "accessibility" => match o.value.as_str() {
-                "open_weights" => Ok(Accessibility::OpenWeights),
-                "closed" => Ok(Accessibility::Closed),
-                other => Err(format!(
-                    "{at}: value: {other:?} is not open_weights or closed"
-                )),
+        let mut own_source = None;
+        match &o.action {
+            Action::ParametersTotal(v) => m.parameters_total = Some(*v),
+            Action::ParametersActive(v) => m.parameters_active = Some(*v),
+            Action::TrainingTokens(v) => m.training_tokens = Some(*v),
+            Action::TrainingCompute(v) => m.training_compute_flop = Some(*v),
+            Action::FinetuneCompute(v) => m.finetune_compute_flop = Some(*v),
+            Action::ReleaseDate(d) => m.release_date = Some(*d),
+            Action::OpenWeightsDate(d) => {
+                m.open_weights_date = Some(*d);
+                own_source = Some(&mut m.open_weights_source);
             }
-            .map(|a| m.accessibility = a),
-            "compute_basis" => match o.value.as_str() {
-                "declared" => Ok(ComputeBasis::Declared),
-                "6nd" => Ok(ComputeBasis::SixNd),
-                "hardware" => Ok(ComputeBasis::Hardware),
-                "imputed" => Ok(ComputeBasis::Imputed),
-                other => Err(format!("{at}: value: {other:?} is not a compute basis")),
+            Action::Accessibility(a) => m.accessibility = *a,
+            Action::ComputeBasis(b) => m.compute_basis = Some(*b),
+            Action::Confidence(c) => m.confidence = Some(*c),
+            Action::Recipe(r) => {
+                m.recipe = Some(*r);
+                own_source = Some(&mut m.recipe_source);
             }
-            .map(|b| m.compute_basis = Some(b)),
-            "distilled" => o
-                .value
-                .parse()
-                .map(|v| m.distilled = v)
-                .map_err(|e| format!("{at}: value: {e}")),
-            other => Err(format!("{at}: field: {other:?} cannot be overridden")),
-        };
-        match result {
-            Ok(()) => m.source = format!("{}; {}: {}", m.source, o.field, o.source),
-            Err(p) => problems.push(p),
+            Action::Name(n) => m.name = n.clone(),
+            Action::Organization(n) => m.organization = n.clone(),
+            Action::BaseModel(b) => m.base_model = Some(b.clone()),
+            // Read by `registry audit`; rows added before.
+            Action::Accept(_) | Action::Add(_) => continue,
+            Action::VariantOf(_) | Action::Notable(_) | Action::ExcludeScore(_) => {
+                unreachable!("applied before the models are built")
+            }
         }
+        match own_source {
+            Some(slot) => *slot = o.source.clone(),
+            None => m.source = format!("{}; {}: {}", m.source, o.field, o.source),
+        }
+    }
+    for m in models.iter() {
+        if m.open_weights_date.is_some() && m.accessibility != Accessibility::OpenWeights {
+            problems.push(format!(
+                "overrides: open_weights_date: {} is {}, not open_weights: a closed model has no open-weights date",
+                m.id, m.accessibility
+            ));
+        }
+    }
+    if let Some(m) = models.iter().find(|m| {
+        m.parameters_active
+            .zip(m.parameters_total)
+            .is_some_and(|(a, t)| a > t)
+    }) {
+        problems.push(format!(
+            "overrides: parameters_active: {} has more active parameters than total",
+            m.id
+        ));
     }
     if problems.is_empty() {
         Ok(())
     } else {
         Err(Error::Invalid { problems })
+    }
+}
+
+/// How an open-weights date is filled in when no source gives it: the announcement date.
+pub const INFERRED_OPEN_WEIGHTS: &str =
+    "inferred: the announcement (release_date), not checked against the weights' publication";
+
+/// Every open model without a sourced open-weights date gets its announcement date, marked as
+/// inferred (`registry audit` lists the ones that matter for the floor).
+fn infer_open_weights_dates(models: &mut [Model]) {
+    for m in models {
+        if m.accessibility == Accessibility::OpenWeights && m.open_weights_date.is_none() {
+            if let Some(d) = m.release_date {
+                m.open_weights_date = Some(d);
+                m.open_weights_source = INFERRED_OPEN_WEIGHTS.to_string();
+            }
+        }
     }
 }
 
@@ -1024,27 +1566,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn effort_and_budget_variants_share_a_base_id() {
-        assert_eq!(base_id("o3-2025-04-16_high"), "o3-2025-04-16");
-        assert_eq!(
-            base_id("claude-3-7-sonnet-20250219_16K"),
-            "claude-3-7-sonnet-20250219"
-        );
-        assert_eq!(base_id("gpt-5_xhigh"), "gpt-5");
-        assert_eq!(base_id("Llama-2-7b_chat"), "Llama-2-7b_chat");
-        assert_eq!(base_id("model_K"), "model_K");
-        assert_eq!(
-            model_key("openai/gpt-oss-120b_high"),
-            model_key("gpt-oss-120b")
-        );
-        assert_eq!(display_id("deepseek/deepseek-v3.2"), "deepseek-v3.2");
-        assert_eq!(display_id("Llama-4-Scout_high"), "Llama-4-Scout");
-    }
-
-    #[test]
-    fn names_become_plain_ids() {
-        assert_eq!(slug("Llama 2 70B (chat)"), "llama-2-70b-chat");
-        assert_eq!(slug("(ensemble): AWD-LSTM × 5"), "ensemble-awd-lstm-5");
+    fn shots_are_named_once() {
+        assert_eq!(shots("25-shot").as_deref(), Some("25-shot"));
+        assert_eq!(shots("5").as_deref(), Some("5-shot"));
+        assert_eq!(shots("0\n").as_deref(), Some("0-shot"));
+        assert_eq!(shots("few").as_deref(), Some("few-shot"));
+        assert_eq!(shots(" "), None);
     }
 
     #[test]

@@ -1,24 +1,72 @@
-//! `capfloor registry`: the committed data is exactly what the import produces, and a broken
-//! registry is reported file:line: field: problem, every problem at once.
+//! `capfloor registry`: the committed data is exactly what the import produces; one row per
+//! release with dated and sized open models (regressions for every defect of issue 14); ids
+//! looked up case-insensitively with suggestions; a broken registry or overrides file reported
+//! file:line: field: problem, every problem at once, on physical lines.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
 
 use crate::workdir::Workdir;
 
-const HEADER: &str = "id,name,organization,release_date,accessibility,parameters_total,parameters_active,training_tokens,training_compute_flop,compute_basis,confidence,base_model,finetune_compute_flop,distilled,eci_published,variants,source\n";
+const HEADER: &str = "id,name,organization,release_date,open_weights_date,open_weights_source,accessibility,parameters_total,parameters_active,training_tokens,training_compute_flop,compute_basis,confidence,base_model,finetune_compute_flop,recipe,recipe_source,eci_published,variants,source\n";
 const BENCH: &str = "id,name,release_date,chance,epoch_difficulty,epoch_slope,source\nmmlu,MMLU,2020-09-07,0.25,,,test\n";
+const SCORES: &str = "model_id,benchmark_id,score,setting,evaluated,source\n";
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The Epoch exports the import reads; the tests that need them fail (not pass) without them.
+fn shared() -> PathBuf {
+    let shared = repo().join("../shared/data-sources");
+    assert!(
+        shared.join("epoch-benchmarking-hub").is_dir(),
+        "{} is absent: these tests need Epoch's exports beside the repository",
+        shared.display()
+    );
+    shared
+}
+
+fn show(wd: &Workdir, id: &str) -> Value {
+    wd.run(&["registry", "show", id, "--json"]).json()
+}
+
+fn listed() -> Vec<Value> {
+    let wd = Workdir::new();
+    let v = wd.run(&["registry", "list", "--json"]).json();
+    v.as_array().unwrap().clone()
+}
+
+fn ids() -> Vec<String> {
+    listed()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn variants(m: &Value) -> Vec<String> {
+    m["variants"]
+        .as_str()
+        .unwrap()
+        .split(';')
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn score(m: &Value, benchmark: &str) -> Option<f64> {
+    m["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["benchmark_id"] == benchmark)
+        .and_then(|s| s["score"].as_f64())
+}
+
 #[test]
 fn committed_data_is_exactly_what_the_import_produces() {
-    let shared = repo().join("../shared/data-sources");
-    if !shared.exists() {
-        eprintln!("../shared/data-sources is absent: nothing to compare with");
-        return;
-    }
+    let shared = shared();
     let wd = Workdir::new();
     let overrides = repo().join("data/overrides.csv");
     let out = wd.join("out");
@@ -45,6 +93,80 @@ fn committed_data_is_exactly_what_the_import_produces() {
 }
 
 #[test]
+fn a_missing_overrides_file_is_an_error_unless_none_is_asked_for() {
+    let shared = shared();
+    let wd = Workdir::new();
+    std::fs::create_dir_all(wd.join("out")).unwrap();
+    let epoch = shared.to_str().unwrap();
+    let err = wd
+        .run(&["registry", "import", "--epoch", epoch, "--out", "out"])
+        .bad_input();
+    assert!(
+        err.contains("out/overrides.csv: no such overrides file") && err.contains("--no-overrides"),
+        "{err}"
+    );
+    let err = wd
+        .run(&[
+            "registry",
+            "import",
+            "--epoch",
+            epoch,
+            "--out",
+            "out",
+            "--overrides",
+            "missing.csv",
+        ])
+        .bad_input();
+    assert!(err.contains("missing.csv: no such overrides file"), "{err}");
+    assert!(!wd.join("out/models.csv").exists(), "nothing is written");
+    let out = wd
+        .run(&[
+            "registry",
+            "import",
+            "--epoch",
+            epoch,
+            "--out",
+            "out",
+            "--no-overrides",
+        ])
+        .success();
+    assert!(out.contains("no corrections applied"), "{out}");
+    assert!(wd.join("out/models.csv").exists());
+}
+
+#[test]
+fn an_override_out_of_range_is_refused_with_file_line_and_field() {
+    let shared = shared();
+    let wd = Workdir::new();
+    std::fs::create_dir_all(wd.join("out")).unwrap();
+    wd.write(
+        "o.csv",
+        "model_id,field,value,source\n\"deepseek-v3\",parameters_active,\"37e9\",\"a source\nover two lines\"\n\ndeepseek-v3,parameters_total,-1e400,s\ndeepseek-v3,training_compute_flop,inf,s\n",
+    );
+    let err = wd
+        .run(&[
+            "registry",
+            "import",
+            "--epoch",
+            shared.to_str().unwrap(),
+            "--out",
+            "out",
+            "--overrides",
+            "o.csv",
+        ])
+        .bad_input();
+    assert!(
+        err.contains("o.csv:5: value: -1e400 is not a positive finite number"),
+        "{err}"
+    );
+    assert!(
+        err.contains("o.csv:6: value: inf is not a positive finite number"),
+        "{err}"
+    );
+    assert!(!wd.join("out/models.csv").exists());
+}
+
+#[test]
 fn the_embedded_registry_validates_and_lists() {
     let wd = Workdir::new();
     assert!(wd
@@ -58,12 +180,15 @@ fn the_embedded_registry_validates_and_lists() {
         "id",
         "name",
         "release_date",
+        "open_weights_date",
         "accessibility",
         "training_compute_flop",
         "compute_basis",
         "confidence",
         "parameters_total",
         "parameters_active",
+        "recipe",
+        "distilled",
     ] {
         assert!(rows[0].get(key).is_some(), "missing {key}");
     }
@@ -98,16 +223,495 @@ fn at_least_100_open_language_models_have_three_or_more_scores() {
 }
 
 #[test]
-fn show_names_an_unknown_model_with_a_suggestion() {
+fn every_id_is_lower_case_kebab_case() {
+    for id in ids() {
+        let ok = !id.is_empty()
+            && id.split('-').all(|w| {
+                !w.is_empty()
+                    && w.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.')
+            });
+        assert!(ok, "{id}");
+    }
+}
+
+#[test]
+fn show_matches_ids_case_insensitively_and_suggests_near_misses() {
     let wd = Workdir::new();
-    let v = wd.run(&["registry", "show", "kimi-k2.5", "--json"]).json();
-    assert_eq!(v["id"], "kimi-k2.5");
-    assert!(!v["scores"].as_array().unwrap().is_empty());
-    let err = wd.run(&["registry", "show", "kimi"]).bad_input();
+    for spelling in ["kimi-k2.5", "Kimi-K2.5", "KIMI-K2.5"] {
+        let v = show(&wd, spelling);
+        assert_eq!(v["id"], "kimi-k2.5");
+        assert!(!v["scores"].as_array().unwrap().is_empty());
+    }
+    assert_eq!(show(&wd, "DeepSeek-V3")["id"], "deepseek-v3");
+    assert_eq!(show(&wd, "Llama-3.1-405B")["id"], "llama-3.1-405b");
+    for (typed, suggested) in [
+        ("kimi", "kimi-k2.5"),
+        ("Kimi K2.5", "kimi-k2.5"),
+        ("deepsek-v3", "deepseek-v3"),
+    ] {
+        let err = wd.run(&["registry", "show", typed]).bad_input();
+        assert!(
+            err.contains(&format!("no model {typed:?}"))
+                && err.contains("did you mean")
+                && err.contains(suggested),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn base_model_registry_ids_match_case_insensitively_with_suggestions() {
+    let wd = Workdir::new();
+    let declaration = |id: &str| {
+        format!("[model]\nname = \"M\"\ndeveloper = \"D\"\nweights_published = false\nparameters_active = 405e9\n\n[base_model]\nregistry_id = \"{id}\"\n\n[[phases]]\nkind = \"finetuning\"\ntokens = 1e11\n")
+    };
+    wd.write("d.toml", declaration("LLAMA-3.1-405B"));
+    let v = wd
+        .run(&[
+            "classify",
+            "--declaration",
+            "d.toml",
+            "--as-of",
+            "2026-11-01",
+            "--resamples",
+            "20",
+            "--json",
+        ])
+        .json();
+    assert!(v.to_string().contains("llama-3.1-405b"), "{v}");
+    wd.write("d.toml", declaration("llama-3.1-405"));
+    let err = wd
+        .run(&["classify", "--declaration", "d.toml", "--resamples", "20"])
+        .bad_input();
     assert!(
-        err.contains("no model \"kimi\"") && err.contains("did you mean"),
+        err.contains("base_model.registry_id")
+            && err.contains("did you mean")
+            && err.contains("llama-3.1-405b"),
         "{err}"
     );
+}
+
+#[test]
+fn what_if_benchmark_ids_match_case_insensitively_with_suggestions() {
+    let wd = Workdir::new();
+    wd.write(
+        "w.toml",
+        "released = 2026-06-30\n[benchmarks]\nGPQA_Diamond = 0.8\n",
+    );
+    wd.run(&["floor", "what-if", "--add", "w.toml", "--resamples", "20"])
+        .success();
+    wd.write(
+        "w.toml",
+        "released = 2026-06-30\n[benchmarks]\ngpqa_diamon = 0.8\n",
+    );
+    let err = wd
+        .run(&["floor", "what-if", "--add", "w.toml", "--resamples", "20"])
+        .bad_input();
+    assert!(
+        err.contains("benchmarks.gpqa_diamon") && err.contains("did you mean gpqa_diamond"),
+        "{err}"
+    );
+}
+
+#[test]
+fn distinct_models_are_never_merged() {
+    let wd = Workdir::new();
+    // Command R+ and its MMLU are not filed under Command R.
+    let r = show(&wd, "c4ai-command-r-08-2024");
+    let plus = show(&wd, "c4ai-command-r-plus-08-2024");
+    assert_eq!(variants(&r), ["c4ai-command-r-08-2024"]);
+    assert_eq!(score(&r, "mmlu"), Some(0.652));
+    assert_eq!(score(&plus, "mmlu"), Some(0.694));
+    // The April 2024 Command R+ is a release of its own.
+    let april = show(&wd, "c4ai-command-r-plus");
+    assert_eq!(april["release_date"], "2024-04-04");
+    // OPT-13B's scores are not OPT-1.3B's.
+    let small = show(&wd, "opt-1.3b");
+    let large = show(&wd, "opt-13b");
+    assert_eq!(variants(&small), ["opt-1.3b"]);
+    assert_eq!(variants(&large), ["opt-13b"]);
+    // Qwen2.5-72B, its Instruct and Qwen2.5-VL-72B are three models.
+    for id in [
+        "qwen2.5-72b",
+        "qwen2.5-72b-instruct",
+        "qwen2.5-vl-72b-instruct",
+    ] {
+        let m = show(&wd, id);
+        assert!(variants(&m)
+            .iter()
+            .all(|v| v.to_ascii_lowercase().contains(id)));
+    }
+    // Qwen3-235B-A22B Instruct-2507 and Thinking-2507 are two models.
+    let instruct = show(&wd, "qwen3-235b-a22b-instruct-2507");
+    let thinking = show(&wd, "qwen3-235b-a22b-thinking-2507");
+    assert!(variants(&instruct)
+        .iter()
+        .all(|v| v.to_ascii_lowercase().contains("instruct")));
+    assert!(variants(&thinking)
+        .iter()
+        .all(|v| v.to_ascii_lowercase().contains("thinking")));
+    assert_ne!(instruct["name"], thinking["name"]);
+}
+
+#[test]
+fn one_release_is_one_row() {
+    let wd = Workdir::new();
+    let all = ids();
+    let m = show(&wd, "qwen3-235b-a22b-instruct-2507");
+    let v = variants(&m);
+    assert!(v.contains(&"parasail-qwen3-235b-a22b-instruct-2507".to_string()));
+    assert!(v.contains(&"Qwen3-235B-A22B-Instruct-2507".to_string()));
+    for split in [
+        "parasail-qwen3-235b-a22b-instruct-2507",
+        "qwen3-235b-a22b-instruct-jul-2025",
+        "qwen3-235b-a22b-thinking-jul-2025",
+        "bloom-176b",
+        "gpt-2-1.5b",
+    ] {
+        assert!(!all.contains(&split.to_string()), "{split} is a row");
+    }
+    // Its parameters come from Notable AI Models' row for it.
+    assert_eq!(m["parameters_total"].as_f64(), Some(235e9));
+    // Providers' spellings and effort settings of gpt-oss-120b are one row.
+    let oss = variants(&show(&wd, "gpt-oss-120b"));
+    for v in [
+        "chutes/gpt-oss-120b",
+        "openai/gpt-oss-120b_high",
+        "gpt-oss-120b_medium",
+    ] {
+        assert!(oss.contains(&v.to_string()), "{v} in {oss:?}");
+    }
+    assert_eq!(
+        show(&wd, "kimi-k2.5")["variants"],
+        "fireworks/kimi-k2p5;kimi-k2.5"
+    );
+}
+
+#[test]
+fn open_models_are_dated_by_their_weights() {
+    let wd = Workdir::new();
+    let grok = show(&wd, "grok-1");
+    assert_eq!(grok["release_date"], "2023-11-04");
+    assert_eq!(grok["open_weights_date"], "2024-03-17");
+    assert!(!grok["open_weights_source"]
+        .as_str()
+        .unwrap()
+        .starts_with("inferred"));
+    let falcon = show(&wd, "falcon-40b");
+    let d = falcon["open_weights_date"].as_str().unwrap();
+    assert!(("2023-05-20"..="2023-05-31").contains(&d), "{d}");
+    assert_eq!(
+        show(&wd, "qwen2.5-7b-instruct")["release_date"],
+        "2024-09-19"
+    );
+    // Closed models have no open-weights date; every open one has one with its source.
+    for m in listed() {
+        match m["accessibility"].as_str().unwrap() {
+            "open_weights" => assert!(m["open_weights_date"].is_string(), "{}", m["id"]),
+            _ => assert!(m["open_weights_date"].is_null(), "{}", m["id"]),
+        }
+    }
+}
+
+#[test]
+fn well_known_open_models_have_their_parameters() {
+    let wd = Workdir::new();
+    for (id, total, active) in [
+        ("llama-3.1-70b-instruct", 70.0e9, None),
+        ("llama-3.1-8b-instruct", 8.0e9, None),
+        ("qwen2.5-7b-instruct", 7.6e9, None),
+        ("mixtral-8x22b-instruct-v0.1", 141.0e9, Some(39.0e9)),
+        ("gemma-2-27b-it", 27.2e9, None),
+    ] {
+        let m = show(&wd, id);
+        let t = m["parameters_total"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{id}: no parameters"));
+        assert!((t / total - 1.0).abs() < 0.05, "{id}: {t}");
+        if let Some(a) = active {
+            let got = m["parameters_active"].as_f64().unwrap();
+            assert!((got / a - 1.0).abs() < 0.05, "{id}: {got}");
+        }
+    }
+}
+
+/// Facts of well-known open models as their developers give them (model card, paper, repository),
+/// kept here independently of `data/overrides.csv`: weights' date within 31 days, total and
+/// active parameters within 5%, training compute within ×1.5 of the developer's figure or of
+/// 6·N·D from the developer's N and D.
+/// (id, weights' date, total parameters, active parameters, training compute, source)
+type DeveloperFact = (
+    &'static str,
+    &'static str,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    &'static str,
+);
+
+const DEVELOPER_FACTS: &[DeveloperFact] = &[
+    ("llama-7b", "2023-02-24", Some(6.7e9), None, Some(6.0 * 6.7e9 * 1e12), "LLaMA model card and arXiv:2302.13971 Table 2: 6.7B, 1T tokens; weights by request from 2023-02-24"),
+    ("llama-65b", "2023-02-24", Some(65.2e9), None, Some(6.0 * 65.2e9 * 1.4e12), "arXiv:2302.13971 Table 2: 65.2B, 1.4T tokens"),
+    ("llama-2-7b", "2023-07-18", Some(6.74e9), None, Some(6.0 * 6.74e9 * 2e12), "Llama 2 model card: 7B, 2.0T tokens, released 2023-07-18"),
+    ("llama-2-70b", "2023-07-18", Some(69e9), None, Some(6.0 * 69e9 * 2e12), "Llama 2 model card: 70B (69.0B), 2.0T tokens"),
+    ("falcon-40b", "2023-05-25", Some(40e9), None, Some(6.0 * 40e9 * 1e12), "huggingface.co/tiiuae/falcon-40b: 40B, 1,000B tokens; weights public late May 2023"),
+    ("falcon-180b", "2023-09-06", Some(180e9), None, Some(6.0 * 180e9 * 3.5e12), "huggingface.co/tiiuae/falcon-180B: 180B, 3.5T tokens, 2023-09-06"),
+    ("mistral-7b-v0.1", "2023-09-27", None, None, None, "mistral.ai/news/announcing-mistral-7b (2023-09-27)"),
+    ("mixtral-8x7b-v0.1", "2023-12-11", Some(46.7e9), Some(12.9e9), None, "mistral.ai/news/mixtral-of-experts: 46.7B total, 12.9B per token"),
+    ("mixtral-8x22b-instruct-v0.1", "2024-04-17", Some(141e9), Some(39e9), None, "mistral.ai/news/mixtral-8x22b: 39B active of 141B"),
+    ("grok-1", "2024-03-17", Some(314e9), None, None, "github.com/xai-org/grok-1: 314B, weights 2024-03-17"),
+    ("meta-llama-3-8b", "2024-04-18", Some(8.03e9), None, Some(6.0 * 8.03e9 * 15e12), "Llama 3 model card: 8B, 15T+ tokens, 2024-04-18"),
+    ("meta-llama-3-70b", "2024-04-18", Some(70.6e9), None, Some(6.0 * 70.6e9 * 15e12), "Llama 3 model card: 70B, 15T+ tokens"),
+    ("deepseek-v2", "2024-05-06", Some(236e9), Some(21e9), Some(6.0 * 21e9 * 8.1e12), "arXiv:2405.04434: 236B total, 21B activated, 8.1T tokens"),
+    ("qwen2-72b-instruct", "2024-06-07", Some(72.7e9), None, Some(6.0 * 72.7e9 * 7e12), "arXiv:2407.10671: 72B (72.7B), 7T tokens"),
+    ("gemma-2-9b", "2024-06-27", Some(9.24e9), None, Some(6.0 * 9.24e9 * 8e12), "Gemma 2 model card: 9B trained on 8T tokens; released 2024-06-27"),
+    ("gemma-2-27b-it", "2024-06-27", Some(27.2e9), None, Some(6.0 * 27.2e9 * 13e12), "Gemma 2 model card: 27B trained on 13T tokens"),
+    ("llama-3.1-8b-instruct", "2024-07-23", Some(8.03e9), None, Some(6.0 * 8.03e9 * 15e12), "Llama 3.1 model card: 8B, ~15T tokens, 2024-07-23"),
+    ("llama-3.1-70b-instruct", "2024-07-23", Some(70.6e9), None, Some(6.0 * 70.6e9 * 15e12), "Llama 3.1 model card: 70B, ~15T tokens"),
+    ("llama-3.1-405b", "2024-07-23", Some(405e9), None, Some(3.8e25), "arXiv:2407.21783: 405B trained with 3.8e25 FLOPs"),
+    ("qwen2.5-7b-instruct", "2024-09-19", Some(7.61e9), None, Some(6.0 * 7.61e9 * 18e12), "Qwen2.5 card: 7.61B; arXiv:2412.15115: 18T tokens; released 2024-09-19"),
+    ("qwen2.5-72b", "2024-09-19", Some(72.7e9), None, Some(6.0 * 72.7e9 * 18e12), "Qwen2.5 card: 72.7B; 18T tokens"),
+    ("llama-3.2-1b-instruct", "2024-09-25", Some(1.23e9), None, None, "Llama 3.2 model card: 1B (1.23B), released 2024-09-25"),
+    ("llama-3.2-3b-instruct", "2024-09-25", Some(3.21e9), None, None, "Llama 3.2 model card: 3B (3.21B)"),
+    ("llama-3.1-nemotron-70b-instruct", "2024-10-15", Some(70.6e9), None, None, "huggingface.co/nvidia/Llama-3.1-Nemotron-70B-Instruct: Llama 3.1 70B fine-tune, October 2024"),
+    ("olmo-2-1124-13b-instruct", "2024-11-26", Some(13.7e9), None, Some(6.0 * 13.7e9 * 5e12), "Ai2 OLMo 2 (2024-11-26): 13.7B, 5T+ tokens"),
+    ("llama-3.3-70b-instruct", "2024-12-06", Some(70.6e9), None, Some(6.0 * 70.6e9 * 15e12), "Llama 3.3 model card: 70B, 15T+ tokens, 2024-12-06"),
+    ("deepseek-v3", "2024-12-26", Some(671e9), Some(37e9), Some(6.0 * 37e9 * 14.8e12), "arXiv:2412.19437: 671B total, 37B activated, 14.8T tokens"),
+    ("phi-4", "2025-01-08", Some(14e9), None, Some(6.0 * 14e9 * 9.8e12), "arXiv:2412.08905: 14B, 9.8T tokens; huggingface.co/microsoft/phi-4 from 2025-01-08"),
+    ("deepseek-r1", "2025-01-20", Some(671e9), Some(37e9), None, "github.com/deepseek-ai/DeepSeek-R1: 671B / 37B, 2025-01-20"),
+    ("mistral-small-2501", "2025-01-30", Some(23.6e9), None, None, "mistral.ai/news/mistral-small-3 (2025-01-30): 24B"),
+    ("gemma-3-27b-it", "2025-03-12", Some(27e9), None, Some(6.0 * 27e9 * 14e12), "arXiv:2503.19786: 27B trained on 14T tokens"),
+    ("llama-4-scout-17b-16e-instruct", "2025-04-05", Some(109e9), Some(17e9), Some(6.0 * 17e9 * 40e12), "Llama 4 model card: 17B active, 109B total, ~40T tokens"),
+    ("llama-4-maverick-17b-128e-instruct", "2025-04-05", Some(400e9), Some(17e9), Some(6.0 * 17e9 * 22e12), "Llama 4 model card: 17B active, 400B total, ~22T tokens"),
+    ("qwen3-235b-a22b", "2025-04-29", Some(235e9), Some(22e9), Some(6.0 * 22e9 * 36e12), "arXiv:2505.09388: 235B total, 22B activated, 36T tokens"),
+    ("qwen3-32b", "2025-04-29", Some(32.8e9), None, Some(6.0 * 32.8e9 * 36e12), "Qwen3-32B card: 32.8B; 36T tokens"),
+    ("kimi-k2-instruct", "2025-07-11", Some(1.04e12), Some(32e9), Some(6.0 * 32e9 * 15.5e12), "github.com/MoonshotAI/Kimi-K2: 1T total, 32B activated, 15.5T tokens"),
+    ("qwen3-235b-a22b-instruct-2507", "2025-07-21", Some(235e9), Some(22e9), None, "github.com/QwenLM/Qwen3 News 2025.07.21"),
+    ("glm-4.5", "2025-07-28", Some(355e9), Some(32e9), Some(6.0 * 32e9 * 23e12), "github.com/zai-org/GLM-4.5: 355B total, 32B active, 23T tokens, 2025-07-28"),
+    ("gpt-oss-120b", "2025-08-05", Some(116.8e9), Some(5.13e9), None, "OpenAI gpt-oss model card, Table 1: 116.83B total, 5.13B active"),
+    ("gpt-oss-20b", "2025-08-05", Some(20.9e9), Some(3.61e9), None, "OpenAI gpt-oss model card, Table 1: 20.91B total, 3.61B active"),
+    ("kimi-k2-thinking", "2025-11-06", Some(1.04e12), Some(32e9), None, "huggingface.co/moonshotai/Kimi-K2-Thinking: 1T total, 32B activated"),
+    ("deepseek-v3.2", "2025-12-01", Some(671e9), Some(37e9), None, "huggingface.co/deepseek-ai/DeepSeek-V3.2 (DeepSeek API news 2025-12-01)"),
+];
+
+#[test]
+fn well_known_open_models_agree_with_their_developers() {
+    let all = listed();
+    let mut disagreements = Vec::new();
+    for (id, date, total, active, compute, source) in DEVELOPER_FACTS {
+        let Some(m) = all.iter().find(|m| m["id"] == *id) else {
+            disagreements.push(format!("{id}: not in the registry"));
+            continue;
+        };
+        let mut wrong = Vec::new();
+        let days = |a: &str, b: &str| {
+            let (a, b): (jiff::civil::Date, jiff::civil::Date) =
+                (a.parse().unwrap(), b.parse().unwrap());
+            (a - b).get_days().abs()
+        };
+        match m["open_weights_date"].as_str() {
+            Some(d) if days(d, date) <= 31 => {}
+            other => wrong.push(format!("weights {other:?}, developer {date}")),
+        }
+        for (field, want, tolerance) in [
+            ("parameters_total", total, 0.05),
+            ("parameters_active", active, 0.05),
+        ] {
+            if let Some(want) = want {
+                match m[field].as_f64() {
+                    Some(got) if (got / want - 1.0).abs() <= tolerance => {}
+                    got => wrong.push(format!("{field} {got:?}, developer {want:e}")),
+                }
+            }
+        }
+        if let Some(want) = compute {
+            match m["training_compute_flop"].as_f64() {
+                Some(got) if (1.0 / 1.5..=1.5).contains(&(got / want)) => {}
+                got => wrong.push(format!("compute {got:?}, developer {want:e}")),
+            }
+        }
+        if !wrong.is_empty() {
+            disagreements.push(format!("{id}: {} ({source})", wrong.join("; ")));
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+}
+
+#[test]
+fn recipes_come_from_data_with_a_source() {
+    let wd = Workdir::new();
+    for (id, recipe) in [
+        ("gemma-2-9b-it", "distilled"),
+        ("llama-3.2-1b-instruct", "distilled"),
+        ("phi-4", "synthetic"),
+        ("deepseek-coder-33b-base", "code"),
+        ("meta-llama-3-70b", "standard"),
+    ] {
+        let m = show(&wd, id);
+        assert_eq!(m["recipe"], recipe, "{id}");
+        assert!(!m["recipe_source"].as_str().unwrap().is_empty(), "{id}");
+    }
+}
+
+#[test]
+fn score_settings_name_the_shots_once_and_epoch_runs_are_dated() {
+    let wd = Workdir::new();
+    let v = wd
+        .run(&["registry", "show", "llama-2-70b", "--json"])
+        .json();
+    for s in v["scores"].as_array().unwrap() {
+        assert!(!s["setting"].as_str().unwrap().contains("shot-shot"), "{s}");
+    }
+    let m = show(&wd, "deepseek-r1");
+    let gpqa = m["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["benchmark_id"] == "gpqa_diamond")
+        .expect("an Epoch-run GPQA score");
+    assert!(gpqa["evaluated"].is_string(), "{gpqa}");
+}
+
+#[test]
+fn the_shipped_registry_audits_without_errors() {
+    let wd = Workdir::new();
+    let v = wd.run(&["registry", "audit", "--json"]).json();
+    assert_eq!(v["summary"]["errors"], 0, "{:#}", v["findings"]);
+    for f in v["findings"].as_array().unwrap() {
+        for key in ["kind", "severity", "ids", "detail"] {
+            assert!(f.get(key).is_some(), "{f}");
+        }
+    }
+    wd.run(&["registry", "audit", "--fail-on", "error"])
+        .success();
+}
+
+/// A models.csv row with these columns set (by name) and the rest blank.
+fn row(set: &[(&str, &str)]) -> String {
+    let cells: Vec<String> = HEADER
+        .trim_end()
+        .split(',')
+        .map(|c| {
+            set.iter()
+                .find(|(k, _)| *k == c)
+                .map_or(String::new(), |(_, v)| v.to_string())
+        })
+        .collect();
+    cells.join(",") + "\n"
+}
+
+fn model_row(id: &str, name: &str, date: &str, access: &str, variants: &str) -> String {
+    let open = if access == "open_weights" { date } else { "" };
+    let source = if access == "open_weights" {
+        "the developer's card"
+    } else {
+        ""
+    };
+    row(&[
+        ("id", id),
+        ("name", name),
+        ("organization", "Org"),
+        ("release_date", date),
+        ("open_weights_date", open),
+        ("open_weights_source", source),
+        ("accessibility", access),
+        ("parameters_total", "7e9"),
+        ("training_compute_flop", "1e23"),
+        ("compute_basis", "6nd"),
+        ("variants", variants),
+        ("source", "s"),
+    ])
+}
+
+#[test]
+fn the_audit_finds_splits_merges_and_undated_facts() {
+    let wd = Workdir::new();
+    let mut models = HEADER.to_string();
+    models += &model_row("grok-3", "Grok 3", "2025-02-17", "closed", "grok-3");
+    models += &model_row(
+        "grok-3-beta",
+        "Grok 3",
+        "2025-02-17",
+        "closed",
+        "grok-3-beta",
+    );
+    models += &model_row(
+        "opt-1.3b",
+        "OPT-1.3B",
+        "2022-05-11",
+        "open_weights",
+        "opt-1.3b;opt-13b",
+    );
+    models += &row(&[
+        ("id", "mixtral-8x7b"),
+        ("name", "Mixtral 8x7B"),
+        ("release_date", "2023-12-11"),
+        ("open_weights_date", "2023-12-11"),
+        ("open_weights_source", "card"),
+        ("accessibility", "open_weights"),
+        ("training_compute_flop", "1e23"),
+        ("compute_basis", "6nd"),
+        ("source", "s"),
+    ]);
+    models += &row(&[
+        ("id", "tuned"),
+        ("name", "Tuned"),
+        ("release_date", "2023-01-01"),
+        ("accessibility", "closed"),
+        ("parameters_total", "7e9"),
+        ("training_tokens", "1e9"),
+        ("training_compute_flop", "1e23"),
+        ("compute_basis", "6nd"),
+        ("base_model", "Mixtral 8x7B"),
+        ("source", "s"),
+    ]);
+    wd.write("r/models.csv", models);
+    wd.write("r/benchmarks.csv", BENCH);
+    wd.write(
+        "r/scores.csv",
+        format!("{SCORES}opt-1.3b,mmlu,0.3,x,2022-01-01,s\n"),
+    );
+    let run = wd.run(&["registry", "audit", "--registry", "r", "--json"]);
+    let v = run.json();
+    let kinds: Vec<(&str, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        ("duplicate_release", "error"),
+        ("probable_merge", "error"),
+        ("evaluated_before_release", "warning"),
+        ("date_before_base_model", "error"),
+        ("open_without_parameters", "warning"),
+        ("moe_without_active_parameters", "warning"),
+        ("compute_far_from_6nd", "info"),
+    ] {
+        assert!(kinds.contains(&expected), "{expected:?} not in {kinds:?}");
+    }
+    let code = wd
+        .run(&["registry", "audit", "--registry", "r", "--fail-on", "error"])
+        .code();
+    assert_eq!(code, 1);
+    // An accept row explains a finding: it is listed with its reason and no longer fails.
+    wd.write(
+        "r/overrides.csv",
+        "model_id,field,value,source\nopt-1.3b,accept,evaluated_before_release,checked: a test\nnobody,accept,probable_merge,stale\n",
+    );
+    let v = wd
+        .run(&["registry", "audit", "--registry", "r", "--json"])
+        .json();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings
+        .iter()
+        .any(|f| f["kind"] == "evaluated_before_release" && f["explanation"] == "checked: a test"));
+    assert!(findings
+        .iter()
+        .any(|f| f["kind"] == "unused_acceptance" && f["ids"][0] == "nobody"));
+    let human = wd.run(&["registry", "audit", "--registry", "r"]).success();
+    assert!(human.contains("explained: checked: a test"), "{human}");
 }
 
 #[test]
@@ -115,13 +719,10 @@ fn every_problem_of_a_file_is_reported_with_file_line_and_field() {
     let wd = Workdir::new();
     wd.write(
         "r/models.csv",
-        format!("{HEADER}a,A,Org,2024-13-01,open_weights,,,,,,,,,false,,,s\na,A2,Org,2024-01-01,open_weights,-5,,,,,,,,false,,,s\nb,B,Org,2024-01-01,closed,,,,lots,,,,,false,,,s\n"),
+        format!("{HEADER}a,A,Org,2024-13-01,,,closed,,,,,,,,,,,,,s\na,A2,Org,2024-01-01,,,closed,-5,,,,,,,,,,,,s\nb,B,Org,2024-01-01,,,closed,,,,lots,,,,,,,,,s\n"),
     );
     wd.write("r/benchmarks.csv", BENCH);
-    wd.write(
-        "r/scores.csv",
-        "model_id,benchmark_id,score,setting,source\n",
-    );
+    wd.write("r/scores.csv", SCORES);
     let err = wd
         .run(&["registry", "validate", "--registry", "r"])
         .bad_input();
@@ -133,21 +734,48 @@ fn every_problem_of_a_file_is_reported_with_file_line_and_field() {
     // Parsing problems come first; once the file parses, the rest are checked together.
     wd.write(
         "r/models.csv",
-        format!("{HEADER}a,A,Org,2024-01-01,open_weights,,,,,,,,,false,,,s\na,A2,Org,2024-01-01,open_weights,-5,,,,,,,,false,,,s\n"),
+        format!("{HEADER}a,A,Org,2024-01-01,,,closed,,,,,,,,,,,,,s\nA,A2,Org,2024-01-01,,,closed,-5,,,,,,,,,,,,s\nc,C,Org,2024-01-01,2024-02-01,,closed,inf,,,1e24,,,,,,,,,s\nd,D,Org,2024-01-01,,,open_weights,1e9,2e9,,,,,,,distilled,,,,s\ne,E,Org,2024-01-01,,,closed,7e20,,,,,,,,,,,,s\n"),
     );
-    wd.write("r/scores.csv", "model_id,benchmark_id,score,setting,source\na,mmlu,1.5,x,s\nz,mmlu,0.5,x,s\na,gpqa,0.5,x,s\n");
+    wd.write("r/scores.csv", format!("{SCORES}a,mmlu,1.5,x,,s\nz,mmlu,0.5,x,,s\na,gpqa,0.5,x,,s\na,mmlu,NaN,x,2024-01-01,s\n"));
     let err = wd
         .run(&["registry", "validate", "--registry", "r"])
         .bad_input();
     for expected in [
-        "models.csv:3: id: \"a\" is already on line 2",
+        "models.csv:3: id: \"A\" is already on line 2",
+        "models.csv:3: id: \"A\" is not a lower-case kebab-case id",
         "models.csv:3: parameters_total: -5 is not a positive number",
+        "models.csv:4: parameters_total: inf is not a positive number",
+        "models.csv:4: open_weights_date: set for a model that is closed",
+        "models.csv:4: compute_basis: missing",
+        "models.csv:5: parameters_active: 2000000000 is more than parameters_total",
+        "models.csv:5: recipe_source: missing",
+        "models.csv:6: parameters_total: 7e20 is more than 1e14, past any model",
         "scores.csv:2: score: 1.5 is outside [0, 1]",
         "scores.csv:3: model_id: \"z\" is not in models.csv",
         "scores.csv:4: benchmark_id: \"gpqa\" is not in benchmarks.csv",
+        "scores.csv:5: score: NaN is outside [0, 1]",
     ] {
         assert!(err.contains(expected), "expected {expected:?} in\n{err}");
     }
+}
+
+#[test]
+fn lines_are_physical_after_quoted_newlines_and_blank_lines() {
+    let wd = Workdir::new();
+    wd.write(
+        "r/models.csv",
+        format!("{HEADER}a,\"A, whose name\nruns over two lines\",Org,2024-01-01,,,closed,,,,,,,,,,,,,s\n\nb,B,Org,2024-01-01,,,closed,-7,,,,,,,,,,,,s\n"),
+    );
+    wd.write("r/benchmarks.csv", BENCH);
+    wd.write("r/scores.csv", SCORES);
+    let err = wd
+        .run(&["registry", "validate", "--registry", "r"])
+        .bad_input();
+    // The header is line 1, `a` spans lines 2-3, line 4 is blank: `b` is on line 5.
+    assert!(
+        err.contains("models.csv:5: parameters_total: -7 is not a positive number"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -155,10 +783,7 @@ fn unknown_and_missing_columns_are_named() {
     let wd = Workdir::new();
     wd.write("r/models.csv", HEADER.replace("source\n", "colour\n"));
     wd.write("r/benchmarks.csv", BENCH);
-    wd.write(
-        "r/scores.csv",
-        "model_id,benchmark_id,score,setting,source\n",
-    );
+    wd.write("r/scores.csv", SCORES);
     let err = wd
         .run(&["registry", "validate", "--registry", "r"])
         .bad_input();
@@ -178,19 +803,8 @@ fn unknown_and_missing_columns_are_named() {
 
 #[test]
 fn every_model_version_with_a_score_in_the_exports_is_in_the_registry() {
-    let hub = repo().join("../shared/data-sources/epoch-benchmarking-hub");
-    if !hub.exists() {
-        eprintln!("../shared/data-sources is absent: nothing to check");
-        return;
-    }
-    let wd = Workdir::new();
-    let list = wd.run(&["registry", "list", "--json"]).json();
-    let variants: std::collections::HashSet<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|m| m["variants"].as_str().unwrap().split(';'))
-        .collect();
+    let hub = shared().join("epoch-benchmarking-hub");
+    let variants: std::collections::HashSet<String> = listed().iter().flat_map(variants).collect();
     for entry in std::fs::read_dir(&hub).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "csv") {
@@ -206,7 +820,7 @@ fn every_model_version_with_a_score_in_the_exports_is_in_the_registry() {
         for record in reader.records() {
             let version = record.unwrap()[column].trim().to_string();
             assert!(
-                version.is_empty() || variants.contains(version.as_str()),
+                version.is_empty() || variants.contains(&version),
                 "{version} ({}) is not in the registry",
                 path.display()
             );
