@@ -794,6 +794,22 @@ mod tests {
     }
 
     #[test]
+    fn metadata_nested_a_million_deep_is_skipped_by_both_parsers() {
+        let n = 1_000_000;
+        let json = format!(
+            r#"{{"__metadata__":{}{},"a":{{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}}}"#,
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        let file_len = 8 + json.len() as u64 + 4;
+        let path = Path::new("deep.safetensors");
+        let fast = parse(path, json.clone().into_bytes(), file_len).unwrap();
+        let reference = parse_reference(path, json.into_bytes(), file_len).unwrap();
+        assert_eq!(names(&fast), names(&reference));
+        assert_eq!(names(&fast), [("a".to_string(), vec![1], 1)]);
+    }
+
+    #[test]
     fn header_length_is_checked_before_allocating() {
         let p = Path::new("x");
         assert!(matches!(
