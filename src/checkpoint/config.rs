@@ -39,10 +39,7 @@ const NESTED: [&str; 3] = ["text_config", "language_config", "llm_config"];
 impl ModelConfig {
     /// Reads and parses `path`.
     pub fn load(path: &Path) -> Result<ModelConfig, Error> {
-        let text = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = super::input::read(path, super::input::Kind::Config)?;
         Self::parse(path, &text)
     }
 

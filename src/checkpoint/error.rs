@@ -16,6 +16,24 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// The path is a FIFO, device, directory or socket where a file is expected.
+    #[error("{}: is {found}, not a regular file (a {expected} must be one)", path.display())]
+    NotRegularFile {
+        path: PathBuf,
+        found: &'static str,
+        expected: &'static str,
+    },
+    /// A file is larger than capfloor reads for its kind (see `input`).
+    #[error("{}: {len} bytes is over the {cap}-byte limit for a {kind}", path.display())]
+    FileTooLarge {
+        path: PathBuf,
+        kind: &'static str,
+        len: u64,
+        cap: u64,
+    },
+    /// The file is not in the safetensors format at all (text, a zip archive, a pickle…).
+    #[error("{}: not a safetensors file: {what}", path.display())]
+    NotSafetensors { path: PathBuf, what: String },
     /// The path does not exist.
     #[error("{}: no such file or directory", path.display())]
     NotFound { path: PathBuf },
