@@ -152,6 +152,14 @@ pub enum Error {
     /// `config.json` is not valid JSON or not an object.
     #[error("{}: config is not valid: {message}", path.display())]
     Config { path: PathBuf, message: String },
+    /// A field of `config.json` has the wrong type or a value its scheme does not allow.
+    #[error("{}: {field}: {problem}", path.display())]
+    ConfigField {
+        path: PathBuf,
+        /// Dotted, e.g. `text_config.num_experts_per_tok`.
+        field: String,
+        problem: String,
+    },
     /// Packed quantized weights whose bit width is not known.
     #[error("{}: tensor {tensor} is packed ({method}) but the bit width is unknown; pass the model's config.json with --config", path.display())]
     UnknownBits {
