@@ -160,6 +160,22 @@ pub enum Error {
         field: String,
         problem: String,
     },
+    /// A sum of counts or sizes does not fit in the 64 bits it is reported in.
+    #[error("{}: {what} {sum} does not fit in 64 bits (largest part: {largest})", path.display())]
+    CountOverflow {
+        path: PathBuf,
+        what: String,
+        sum: u128,
+        largest: String,
+    },
+    /// A packed tensor's un-packed parameters do not fit in 64 bits.
+    #[error("{}: tensor {tensor}: {elements} stored elements un-pack to {params} parameters, more than fit in 64 bits", path.display())]
+    PackedOverflow {
+        path: PathBuf,
+        tensor: String,
+        elements: u64,
+        params: u128,
+    },
     /// Packed quantized weights whose bit width is not known.
     #[error("{}: tensor {tensor} is packed ({method}) but the bit width is unknown; pass the model's config.json with --config", path.display())]
     UnknownBits {
