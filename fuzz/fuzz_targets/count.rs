@@ -76,14 +76,42 @@ const QUANTIZED: &[(&str, &str, &[u64])] = &[
 const MOE: &[(&str, &str, &[u64])] = &[
     ("model.embed_tokens.weight", "BF16", &[32, 8]),
     ("model.layers.0.mlp.gate.weight", "BF16", &[4, 8]),
-    ("model.layers.0.mlp.experts.0.up_proj.weight", "BF16", &[16, 8]),
-    ("model.layers.0.mlp.experts.1.up_proj.weight", "BF16", &[16, 8]),
-    ("model.layers.0.mlp.experts.2.up_proj.weight", "BF16", &[16, 8]),
-    ("model.layers.0.mlp.experts.3.up_proj.weight", "BF16", &[8, 8]),
-    ("model.layers.0.mlp.shared_experts.up_proj.weight", "BF16", &[16, 8]),
-    ("model.layers.1.mlp.experts.gate_up_proj", "BF16", &[4, 8, 32]),
+    (
+        "model.layers.0.mlp.experts.0.up_proj.weight",
+        "BF16",
+        &[16, 8],
+    ),
+    (
+        "model.layers.0.mlp.experts.1.up_proj.weight",
+        "BF16",
+        &[16, 8],
+    ),
+    (
+        "model.layers.0.mlp.experts.2.up_proj.weight",
+        "BF16",
+        &[16, 8],
+    ),
+    (
+        "model.layers.0.mlp.experts.3.up_proj.weight",
+        "BF16",
+        &[8, 8],
+    ),
+    (
+        "model.layers.0.mlp.shared_experts.up_proj.weight",
+        "BF16",
+        &[16, 8],
+    ),
+    (
+        "model.layers.1.mlp.experts.gate_up_proj",
+        "BF16",
+        &[4, 8, 32],
+    ),
     ("model.layers.1.mlp.experts.down_proj", "BF16", &[2, 16, 8]),
-    ("model.layers.2.mlp.experts.0.up_proj.weight", "BF16", &[16, 8]),
+    (
+        "model.layers.2.mlp.experts.0.up_proj.weight",
+        "BF16",
+        &[16, 8],
+    ),
 ];
 
 fn check(header: Header, config: &[u8]) {
@@ -104,7 +132,12 @@ fn check(header: Header, config: &[u8]) {
     };
     let p = &x.parameters;
     if let Some(active) = p.active {
-        assert!(active.0 <= p.total.0, "active {} > total {}", active.0, p.total.0);
+        assert!(
+            active.0 <= p.total.0,
+            "active {} > total {}",
+            active.0,
+            p.total.0
+        );
     }
     assert!(p.embedding.0 <= p.total.0);
     if let Some(m) = &x.moe {
@@ -122,7 +155,8 @@ fuzz_target!(|data: &[u8]| {
         let tensors = [DENSE, QUANTIZED, MOE][usize::from(mode) % 3];
         let (json, data_len) = layout(tensors);
         let file_len = 8 + json.len() as u64 + data_len;
-        let header = header::parse(path, json.into_bytes(), file_len).expect("fixed headers are valid");
+        let header =
+            header::parse(path, json.into_bytes(), file_len).expect("fixed headers are valid");
         check(header, rest);
     } else {
         let Some((&units, rest)) = rest.split_first() else {
