@@ -16,7 +16,7 @@ The rules, in the order they apply to each tensor:
 */
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hashbrown::hash_table::{self, HashTable};
 use rayon::prelude::*;
@@ -141,6 +141,14 @@ pub fn count(
     } else {
         tally_files(headers, scheme.as_ref(), num_layers, Some(&distinct))
     };
+    if let Some((file, tensor, elements, params)) = tally.too_many {
+        return Err(Error::PackedOverflow {
+            path: file.to_path_buf(),
+            tensor: tensor.to_string(),
+            elements,
+            params,
+        });
+    }
     if let Some(tensor) = tally.unknown_bits {
         return Err(Error::UnknownBits {
             path: layout.dir.clone(),
@@ -165,12 +173,12 @@ pub fn count(
         experts,
         dtypes,
         unknown_bits: _,
+        too_many: _,
         unsure: _,
     } = tally;
-    let by_dtype: BTreeMap<String, u64> = dtypes
-        .iter()
-        .map(|(d, e, _)| (d.name().to_string(), *e))
-        .collect();
+    // Sums are kept in 128 bits (no tensor count could overflow them); each must fit the
+    // 64 bits it is reported in.
+    let fit = |sum: u128, what: &str| fit(sum, what, headers, &distinct);
     let unknown_dtypes: BTreeMap<&str, usize> = dtypes
         .iter()
         .filter_map(|(d, _, n)| match d {
@@ -206,10 +214,22 @@ pub fn count(
                 head.name
             ));
         } else {
-            total += params;
-            embedding += params;
+            total += u128::from(*params);
+            embedding += u128::from(*params);
         }
     }
+    let total = fit(total, "parameter total")?;
+    let embedding = fit(embedding, "embedding parameter count")?;
+    let mtp = fit(mtp, "MTP parameter count")?;
+    let buffers = fit(buffers, "buffer element count")?;
+    let bookkeeping_elements = fit(bookkeeping_elements, "bookkeeping element count")?;
+    let by_dtype: BTreeMap<String, u64> = dtypes
+        .iter()
+        .map(|(d, e, _)| {
+            let what = format!("{} element count", d.name());
+            Ok((d.name().to_string(), fit(*e, &what)?))
+        })
+        .collect::<Result<_, Error>>()?;
     if !tied && heads.is_empty() && config.and_then(ModelConfig::tie_word_embeddings) == Some(false)
     {
         warnings.push(
@@ -218,6 +238,8 @@ pub fn count(
     }
 
     let experts = experts.finish();
+    // Every expert's parameters are also in `total`, which fits: no expert sum overflowed (they
+    // saturate, so they cannot wrap while `total` is still unchecked).
     let moe = moe_summary(&experts, config, total, &mut warnings);
     let active = match &moe {
         None => Some(total),
@@ -246,7 +268,7 @@ pub fn count(
         index: layout.index.as_ref().map(|i| i.path.clone()),
         files,
         tensors: distinct.len(),
-        bytes: headers.iter().map(|h| h.file_len).sum(),
+        bytes: total_bytes(layout, headers)?,
         parameters: Parameters {
             total: ParamCount(total),
             active: active.map(ParamCount),
@@ -266,21 +288,24 @@ pub fn count(
 /// ([`Tally::merge`] puts the right range after the left), which equals one pass in order.
 #[derive(Default)]
 struct Tally<'h> {
-    total: u64,
-    mtp: u64,
-    buffers: u64,
-    input_embedding: u64,
+    total: u128,
+    mtp: u128,
+    buffers: u128,
+    input_embedding: u128,
     heads: Vec<(Tensor<'h>, u64)>,
     packed_tensors: usize,
     bookkeeping_tensors: usize,
-    bookkeeping_elements: u64,
+    bookkeeping_elements: u128,
     inexact: usize,
     first_inexact: Option<&'h str>,
     experts: Experts,
     /// Stored elements and tensors per dtype (a checkpoint has a handful: a list, by reference).
-    dtypes: Vec<(&'h Dtype, u64, usize)>,
+    dtypes: Vec<(&'h Dtype, u128, usize)>,
     /// The first tensor whose packing needs a bit width the scheme does not give.
     unknown_bits: Option<&'h str>,
+    /// The first tensor whose un-packed parameters do not fit in 64 bits: its file, name,
+    /// stored elements and parameters.
+    too_many: Option<(&'h Path, &'h str, u64, u128)>,
     /// A sibling look-up that saw only one file found nothing there (the tensor may be in
     /// another file).
     unsure: bool,
@@ -288,7 +313,7 @@ struct Tally<'h> {
 
 impl<'h> Tally<'h> {
     /// Adds `elements` stored elements in `tensors` tensors of `dtype`.
-    fn add_dtype(&mut self, dtype: &'h Dtype, elements: u64, tensors: usize) {
+    fn add_dtype(&mut self, dtype: &'h Dtype, elements: u128, tensors: usize) {
         match self.dtypes.iter_mut().find(|(d, _, _)| *d == dtype) {
             Some((_, e, n)) => {
                 *e += elements;
@@ -298,20 +323,27 @@ impl<'h> Tally<'h> {
         }
     }
 
-    fn add(&mut self, t: &Tensor<'h>, c: Result<Classified<'h>, quant::UnknownBits>) {
-        self.add_dtype(t.dtype, t.elements, 1);
-        let Ok(c) = c else {
-            self.unknown_bits = self.unknown_bits.or(Some(t.name));
-            return;
+    fn add(&mut self, t: &Tensor<'h>, file: &'h Path, c: Result<Classified<'h>, Unclassified>) {
+        self.add_dtype(t.dtype, u128::from(t.elements), 1);
+        let c = match c {
+            Ok(c) => c,
+            Err(Unclassified::UnknownBits) => {
+                self.unknown_bits = self.unknown_bits.or(Some(t.name));
+                return;
+            }
+            Err(Unclassified::TooMany(params)) => {
+                self.too_many = self.too_many.or(Some((file, t.name, t.elements, params)));
+                return;
+            }
         };
         let params = match c.role {
             Role::Bookkeeping => {
                 self.bookkeeping_tensors += 1;
-                self.bookkeeping_elements += t.elements;
+                self.bookkeeping_elements += u128::from(t.elements);
                 return;
             }
             Role::Buffer => {
-                self.buffers += t.elements;
+                self.buffers += u128::from(t.elements);
                 return;
             }
             Role::Parameter { num, den } => {
@@ -326,16 +358,16 @@ impl<'h> Tally<'h> {
             }
         };
         match c.place {
-            Place::Mtp => self.mtp += params,
+            Place::Mtp => self.mtp += u128::from(params),
             Place::Head => self.heads.push((*t, params)),
             Place::Body { embedding, expert } => {
                 if embedding {
-                    self.input_embedding += params;
+                    self.input_embedding += u128::from(params);
                 }
                 if let Some((prefix, slot)) = expert {
                     self.experts.add_located(prefix, slot, t.shape, params);
                 }
-                self.total += params;
+                self.total += u128::from(params);
             }
         }
     }
@@ -357,6 +389,7 @@ impl<'h> Tally<'h> {
             self.add_dtype(dtype, elements, tensors);
         }
         self.unknown_bits = self.unknown_bits.or(next.unknown_bits);
+        self.too_many = self.too_many.or(next.too_many);
         self.unsure |= next.unsure;
         self
     }
@@ -389,7 +422,7 @@ fn tally_files<'h>(
                 if distinct.is_some_and(|d| d.is_repeat(file, i)) {
                     continue;
                 }
-                tally.add(&t, classify(&t, scheme, &has, num_layers));
+                tally.add(&t, &h.path, classify(&t, scheme, &has, num_layers));
             }
             tally.unsure |= missed.get();
             tally
@@ -420,21 +453,33 @@ struct Classified<'t> {
     place: Place<'t>,
 }
 
+/// Why a tensor has no parameter count.
+enum Unclassified {
+    /// Packed, and the scheme gives no bit width.
+    UnknownBits,
+    /// Its un-packed parameters (given) do not fit in 64 bits.
+    TooMany(u128),
+}
+
 fn classify<'t>(
     t: &Tensor<'t>,
     scheme: Option<&Scheme>,
     has: &dyn Fn(&str) -> bool,
     num_layers: Option<u64>,
-) -> Result<Classified<'t>, quant::UnknownBits> {
-    let role = quant::role(t, scheme, has)?;
+) -> Result<Classified<'t>, Unclassified> {
+    let role =
+        quant::role(t, scheme, has).map_err(|quant::UnknownBits| Unclassified::UnknownBits)?;
     let (params, inexact) = match role {
-        Role::Parameter { num, den } => {
-            let scaled = t.elements as u128 * num as u128;
+        // Packing factors are small constants over checked bit widths, never 0 over.
+        Role::Parameter { num, den } if den > 0 => {
+            let scaled = u128::from(t.elements) * u128::from(num);
+            let params = scaled / u128::from(den);
             (
-                u64::try_from(scaled / den as u128).unwrap_or(u64::MAX),
-                scaled % den as u128 != 0,
+                u64::try_from(params).map_err(|_| Unclassified::TooMany(params))?,
+                scaled % u128::from(den) != 0,
             )
         }
+        Role::Parameter { .. } => return Err(Unclassified::UnknownBits),
         Role::Bookkeeping | Role::Buffer => (0, false),
     };
     let place = if is_mtp(t.name, num_layers) {
@@ -489,7 +534,10 @@ fn moe_summary(
             None
         }
     };
-    let shared_params: u64 = experts.layers.values().map(|l| l.shared_params).sum();
+    let shared_params = experts
+        .layers
+        .values()
+        .fold(0u64, |sum, l| sum.saturating_add(l.shared_params));
     let shared = config
         .and_then(ModelConfig::shared_experts)
         .unwrap_or(u64::from(shared_params > 0));
@@ -499,10 +547,60 @@ fn moe_summary(
         moe_layers: layers.len(),
         shared_experts: shared,
         expert_parameters: ParamCount(first.routed_params() / e.max(1)),
-        routed_parameters: ParamCount(layers.iter().map(|(_, l)| l.routed_params()).sum()),
+        routed_parameters: ParamCount(
+            layers
+                .iter()
+                .fold(0u64, |sum, (_, l)| sum.saturating_add(l.routed_params())),
+        ),
         shared_expert_parameters: ParamCount(shared_params),
     };
     Some((moe, inactive))
+}
+
+/// A 128-bit sum as the u64 it is reported in; past 64 bits, an error naming the largest distinct
+/// tensor (by stored elements) and its file, the likeliest culprit.
+fn fit(sum: u128, what: &str, headers: &[Header], distinct: &Distinct) -> Result<u64, Error> {
+    if let Ok(n) = u64::try_from(sum) {
+        return Ok(n);
+    }
+    let largest = headers
+        .iter()
+        .enumerate()
+        .flat_map(|(f, h)| (0..h.len()).map(move |i| (f, h, i)))
+        .filter(|&(f, _, i)| !distinct.is_repeat(f, i))
+        .max_by_key(|&(_, h, i)| h.tensor(i).elements);
+    let (path, largest) = match largest {
+        Some((_, h, i)) => {
+            let t = h.tensor(i);
+            (
+                h.path.clone(),
+                format!("tensor {}, {} elements", t.name, t.elements),
+            )
+        }
+        None => (PathBuf::new(), "none".into()),
+    };
+    Err(Error::CountOverflow {
+        path,
+        what: what.to_string(),
+        sum,
+        largest,
+    })
+}
+
+/// The sizes of the weight files summed; sparse files can each claim up to 2^63 − 1 bytes.
+fn total_bytes(layout: &Layout, headers: &[Header]) -> Result<u64, Error> {
+    let sum: u128 = headers.iter().map(|h| u128::from(h.file_len)).sum();
+    u64::try_from(sum).map_err(|_| {
+        let largest = headers.iter().max_by_key(|h| h.file_len);
+        Error::CountOverflow {
+            path: layout.dir.clone(),
+            what: "size of the weight files in bytes".into(),
+            sum,
+            largest: largest.map_or("none".into(), |h| {
+                format!("{}, {} bytes", h.path.display(), h.file_len)
+            }),
+        }
+    })
 }
 
 /// Each distinct tensor of a checkpoint, found by name through the hash its header computed.
@@ -834,6 +932,84 @@ mod tests {
         assert_eq!(
             fast.layers["l.0.mlp"].routed_params(),
             exact.layers["l.0.mlp"].routed_params()
+        );
+    }
+
+    fn count_err(headers: &[Header], config: Option<&str>) -> String {
+        let layout = Layout {
+            dir: PathBuf::from("ckpt"),
+            files: headers.iter().map(|h| h.path.clone()).collect(),
+            index: None,
+        };
+        let config = config.map(|c| {
+            ModelConfig::parse(std::path::Path::new("config.json"), c.as_bytes()).unwrap()
+        });
+        count(PathBuf::from("."), &layout, headers, config.as_ref())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn a_parameter_total_past_64_bits_is_an_error_not_a_wrapped_count() {
+        // Unknown dtypes are not size-checked, so their shapes can be anything that fits u64.
+        let a = header(
+            "a.safetensors",
+            r#"{"a":{"dtype":"X","shape":[18446744073709551615],"data_offsets":[0,1]},"b":{"dtype":"X","shape":[2],"data_offsets":[1,2]}}"#,
+            2,
+        );
+        assert_eq!(
+            count_err(&[a], None),
+            "a.safetensors: parameter total 18446744073709551617 does not fit in 64 bits (largest part: tensor a, 18446744073709551615 elements)"
+        );
+        // Across files, and in the counts reported apart from the total.
+        let big = |name: &str, tensor: &str| {
+            let json = format!(
+                r#"{{"{tensor}":{{"dtype":"X","shape":[9223372036854775808],"data_offsets":[0,1]}}}}"#
+            );
+            header(name, &json, 1)
+        };
+        let e = count_err(
+            &[big("1.safetensors", "w"), big("2.safetensors", "v")],
+            None,
+        );
+        assert!(
+            e.contains("parameter total 18446744073709551616 does not fit"),
+            "{e}"
+        );
+        let e = count_err(
+            &[
+                big("1.safetensors", "mtp.0.w"),
+                big("2.safetensors", "mtp.1.w"),
+            ],
+            None,
+        );
+        assert!(
+            e.contains("MTP parameter count 18446744073709551616"),
+            "{e}"
+        );
+        let e = count_err(
+            &[
+                big("1.safetensors", "l.weight_scale"),
+                big("2.safetensors", "m.weight_scale"),
+            ],
+            None,
+        );
+        assert!(
+            e.contains("bookkeeping element count 18446744073709551616"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn packed_parameters_past_64_bits_are_an_error_naming_the_tensor() {
+        let a = header(
+            "q.safetensors",
+            r#"{"l.qweight":{"dtype":"X32","shape":[4611686018427387904],"data_offsets":[0,1]}}"#,
+            1,
+        );
+        assert_eq!(
+            count_err(&[a], Some(r#"{"quantization_config":{"quant_method":"gptq","bits":4}}"#)),
+            "q.safetensors: tensor l.qweight: 4611686018427387904 stored elements un-pack to 36893488147419103232 parameters, more than fit in 64 bits"
         );
     }
 

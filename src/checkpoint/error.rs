@@ -16,6 +16,24 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// The path is a FIFO, device, directory or socket where a file is expected.
+    #[error("{}: is {found}, not a regular file (a {expected} must be one)", path.display())]
+    NotRegularFile {
+        path: PathBuf,
+        found: &'static str,
+        expected: &'static str,
+    },
+    /// A file is larger than capfloor reads for its kind (see `input`).
+    #[error("{}: {len} bytes is over the {cap}-byte limit for a {kind}", path.display())]
+    FileTooLarge {
+        path: PathBuf,
+        kind: &'static str,
+        len: u64,
+        cap: u64,
+    },
+    /// The file is not in the safetensors format at all (text, a zip archive, a pickle…).
+    #[error("{}: not a safetensors file: {what}", path.display())]
+    NotSafetensors { path: PathBuf, what: String },
     /// The path does not exist.
     #[error("{}: no such file or directory", path.display())]
     NotFound { path: PathBuf },
@@ -134,6 +152,30 @@ pub enum Error {
     /// `config.json` is not valid JSON or not an object.
     #[error("{}: config is not valid: {message}", path.display())]
     Config { path: PathBuf, message: String },
+    /// A field of `config.json` has the wrong type or a value its scheme does not allow.
+    #[error("{}: {field}: {problem}", path.display())]
+    ConfigField {
+        path: PathBuf,
+        /// Dotted, e.g. `text_config.num_experts_per_tok`.
+        field: String,
+        problem: String,
+    },
+    /// A sum of counts or sizes does not fit in the 64 bits it is reported in.
+    #[error("{}: {what} {sum} does not fit in 64 bits (largest part: {largest})", path.display())]
+    CountOverflow {
+        path: PathBuf,
+        what: String,
+        sum: u128,
+        largest: String,
+    },
+    /// A packed tensor's un-packed parameters do not fit in 64 bits.
+    #[error("{}: tensor {tensor}: {elements} stored elements un-pack to {params} parameters, more than fit in 64 bits", path.display())]
+    PackedOverflow {
+        path: PathBuf,
+        tensor: String,
+        elements: u64,
+        params: u128,
+    },
     /// Packed quantized weights whose bit width is not known.
     #[error("{}: tensor {tensor} is packed ({method}) but the bit width is unknown; pass the model's config.json with --config", path.display())]
     UnknownBits {

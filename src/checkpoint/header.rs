@@ -14,7 +14,6 @@ do not name the file.
 */
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +23,7 @@ use serde::Deserialize;
 use super::dtype::Dtype;
 use super::error::Error;
 use super::text::{self, MapError, Text};
+use super::{input, sniff};
 use hashbrown::hash_table::{self, HashTable};
 
 /// The largest header we will read, the same cap as the reference implementation (100 MB).
@@ -139,8 +139,7 @@ pub fn read(path: &Path) -> Result<Header, Error> {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = File::open(path).map_err(io)?;
-    let file_len = file.metadata().map_err(io)?.len();
+    let (mut file, file_len) = input::open(path, input::Kind::Weights)?;
     if file_len == 0 {
         return Err(Error::Empty {
             path: path.to_path_buf(),
@@ -155,7 +154,21 @@ pub fn read(path: &Path) -> Result<Header, Error> {
     let mut len_bytes = [0u8; 8];
     file.read_exact(&mut len_bytes).map_err(io)?;
     let declared = u64::from_le_bytes(len_bytes);
-    check_header_len(path, declared, file_len)?;
+    if let Err(e) = check_header_len(path, declared, file_len) {
+        // A length that cannot be one may be the first bytes of another format.
+        let mut prefix = len_bytes.to_vec();
+        (&mut file)
+            .take(sniff::PREFIX as u64 - 8)
+            .read_to_end(&mut prefix)
+            .map_err(io)?;
+        return Err(match sniff::describe(&prefix) {
+            Some(what) => Error::NotSafetensors {
+                path: path.to_path_buf(),
+                what,
+            },
+            None => e,
+        });
+    }
     // Bounded: `declared` is at most MAX_HEADER_BYTES and fits in the file. Only the length
     // prefix and the header are mapped, never the tensor data.
     let text = match Text::map(&file, 8, 8 + declared as usize) {
@@ -791,6 +804,22 @@ mod tests {
                 assert_eq!(a, b);
             }
         }
+    }
+
+    #[test]
+    fn metadata_nested_a_million_deep_is_skipped_by_both_parsers() {
+        let n = 1_000_000;
+        let json = format!(
+            r#"{{"__metadata__":{}{},"a":{{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}}}"#,
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        let file_len = 8 + json.len() as u64 + 4;
+        let path = Path::new("deep.safetensors");
+        let fast = parse(path, json.clone().into_bytes(), file_len).unwrap();
+        let reference = parse_reference(path, json.into_bytes(), file_len).unwrap();
+        assert_eq!(names(&fast), names(&reference));
+        assert_eq!(names(&fast), [("a".to_string(), vec![1], 1)]);
     }
 
     #[test]

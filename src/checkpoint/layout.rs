@@ -15,6 +15,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::error::Error;
+use super::input;
 use super::text::{self, MapError, Text};
 
 /// The files of one checkpoint.
@@ -146,18 +147,18 @@ pub fn resolve(path: &Path) -> Result<Layout, Error> {
 
 /// Finds the checkpoint's directory and what to read in it, without reading any file.
 pub fn locate(path: &Path) -> Result<(PathBuf, Source), Error> {
-    let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound {
-            path: path.to_path_buf(),
-        },
-        _ => Error::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-    })?;
+    let meta = std::fs::metadata(path).map_err(|e| input::stat_error(path, e))?;
+    let is_index = file_name(path).ends_with(INDEX_SUFFIX);
+    if !meta.is_file() && !meta.is_dir() {
+        let kind = match is_index {
+            true => input::Kind::Index,
+            false => input::Kind::Weights,
+        };
+        input::check_regular(path, &meta, kind)?;
+    }
     if meta.is_file() {
         let dir = parent_dir(path);
-        if file_name(path).ends_with(INDEX_SUFFIX) {
+        if is_index {
             return Ok((dir, Source::Index(path.to_path_buf())));
         }
         return Ok((dir, Source::Files(vec![path.to_path_buf()])));
@@ -235,42 +236,24 @@ fn list(dir: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
     Ok((indexes, weights))
 }
 
-/// Reads a shard index and checks that every shard it names exists inside `dir`.
+/// Reads a shard index and checks that every shard it names is a regular file inside `dir`.
 pub fn read_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
-    from_index(index_path, dir)
-}
-
-/// The largest shard index we read (DeepSeek-V3's, with 92,000 tensors, is 8 MB).
-pub const MAX_INDEX_BYTES: u64 = 1 << 30;
-
-fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
     let io = |source| Error::Io {
         path: index_path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(index_path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    if len > MAX_INDEX_BYTES {
-        return Err(Error::IndexJson {
-            path: index_path.to_path_buf(),
-            message: format!("{len} bytes is over the {MAX_INDEX_BYTES}-byte limit"),
-        });
-    }
-    let json_error = |e: serde_json::Error| Error::IndexJson {
-        path: index_path.to_path_buf(),
-        message: e.to_string(),
-    };
+    let (file, len) = input::open(index_path, input::Kind::Index)?;
     let text = match len {
         0 => Text::Owned(String::new()),
-        // Bounded by MAX_INDEX_BYTES.
+        // Bounded by input::MAX_INDEX_BYTES.
         _ => match Text::map(&file, 0, len as usize) {
             Ok(text) => text,
             Err(MapError::Io(e)) => return Err(io(e)),
             // serde_json words the error (where the bad byte is, as line and column).
             Err(MapError::Utf8(_)) => {
-                let bytes = std::fs::read(index_path).map_err(io)?;
+                let bytes = input::read(index_path, input::Kind::Index)?;
                 return Err(match serde_json::from_slice::<RawIndex>(&bytes) {
-                    Err(e) => json_error(e),
+                    Err(e) => json_error(index_path, e),
                     Ok(_) => Error::IndexJson {
                         path: index_path.to_path_buf(),
                         message: "invalid UTF-8".into(),
@@ -279,13 +262,63 @@ fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
             }
         },
     };
+    let index = index_from_text(index_path, text, true)?;
+    let mut files = Vec::with_capacity(index.shards.len());
+    for shard in &index.shards {
+        let file = dir.join(shard);
+        match std::fs::metadata(&file) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::MissingShard {
+                    path: index_path.to_path_buf(),
+                    shard: shard.clone(),
+                })
+            }
+            Err(source) => return Err(Error::Io { path: file, source }),
+            Ok(meta) => input::check_regular(&file, &meta, input::Kind::Weights)?,
+        }
+        files.push(file);
+    }
+    Ok(Layout {
+        dir,
+        files,
+        index: Some(index),
+    })
+}
+
+/// Parses shard index JSON without looking at the files it names: the same as [`read_index`]
+/// up to the file checks, for tests and the fuzzer; `scanner: false` skips the fast path (the
+/// reference the fuzzer compares it against).
+#[doc(hidden)]
+pub fn parse_index(index_path: &Path, json: Vec<u8>, scanner: bool) -> Result<Index, Error> {
+    let text = String::from_utf8(json).map_err(|e| {
+        match serde_json::from_slice::<RawIndex>(e.as_bytes()) {
+            Err(e) => json_error(index_path, e),
+            Ok(_) => Error::IndexJson {
+                path: index_path.to_path_buf(),
+                message: "invalid UTF-8".into(),
+            },
+        }
+    })?;
+    index_from_text(index_path, Text::Owned(text), scanner)
+}
+
+fn json_error(index_path: &Path, e: serde_json::Error) -> Error {
+    Error::IndexJson {
+        path: index_path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+fn index_from_text(index_path: &Path, text: Text, scanner: bool) -> Result<Index, Error> {
     let t = text.as_str();
     let mut collected = Collected::default();
     // As for headers: the scanner's fast path for canonical indexes, serde_json for the rest.
-    let scanned = super::scan::weight_map(t, |name, shard| collected.push(t, name, shard));
+    let scanned = scanner
+        .then(|| super::scan::weight_map(t, |name, shard| collected.push(t, name, shard)))
+        .flatten();
     if scanned.is_none() {
         collected = Collected::default();
-        let raw = serde_json::from_str::<RawIndex>(t).map_err(json_error)?;
+        let raw = serde_json::from_str::<RawIndex>(t).map_err(|e| json_error(index_path, e))?;
         for (name, shard) in &raw.weight_map.0 {
             collected.push(t, name, shard);
         }
@@ -304,9 +337,10 @@ fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
         rank[i] = position;
     }
     let shards: Vec<String> = order.iter().map(|&i| found[i].clone()).collect();
-    let mut files = Vec::with_capacity(shards.len());
     for shard in &shards {
         let relative = Path::new(shard);
+        // By name only: a shard that is a symbolic link may point anywhere (the Hugging Face
+        // cache links every snapshot file into its blob store).
         let escapes = relative
             .components()
             .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
@@ -316,14 +350,15 @@ fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
                 shard: shard.clone(),
             });
         }
-        let file = dir.join(relative);
-        if !file.is_file() {
-            return Err(Error::MissingShard {
+        if !relative
+            .components()
+            .any(|c| matches!(c, Component::Normal(_)))
+        {
+            return Err(Error::IndexJson {
                 path: index_path.to_path_buf(),
-                shard: shard.clone(),
+                message: format!("weight_map names {shard:?} as a shard, which is no file name"),
             });
         }
-        files.push(file);
     }
     let entries: Vec<((u32, u32), usize, u64)> = entries
         .into_iter()
@@ -340,22 +375,18 @@ fn from_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
     let mut next = starts.clone();
     let mut by_shard = vec![0u32; entries.len()];
     for (k, &(_, shard, _)) in entries.iter().enumerate() {
-        // Entry numbers fit u32: an index is at most 1 GiB (MAX_INDEX_BYTES).
+        // Entry numbers fit u32: an index is at most 256 MiB (input::MAX_INDEX_BYTES).
         by_shard[next[shard]] = k as u32;
         next[shard] += 1;
     }
-    Ok(Layout {
-        dir,
-        files,
-        index: Some(Index {
-            path: index_path.to_path_buf(),
-            shards,
-            text,
-            escaped,
-            entries,
-            by_shard,
-            starts,
-        }),
+    Ok(Index {
+        path: index_path.to_path_buf(),
+        shards,
+        text,
+        escaped,
+        entries,
+        by_shard,
+        starts,
     })
 }
 

@@ -3,7 +3,8 @@ Checkpoint inspection: how many parameters a model has, total and active, read f
 safetensors headers alone — never a byte of tensor data.
 
 - [`layout`]: which files make up a checkpoint (single file, directory, shard index);
-- [`header`]: reading and validating one header in bounded memory;
+- [`input`]: opening only regular files, each kind within a documented size limit;
+- [`header`]: reading and validating one header in bounded memory (`sniff` names other formats);
 - [`config`]: the facts a count needs from `config.json`;
 - [`quant`]: quantization schemes, packing factors and bookkeeping tensors;
 - [`moe`]: mixture-of-experts structure and active parameters;
@@ -22,11 +23,13 @@ pub mod count;
 pub mod dtype;
 mod error;
 pub mod header;
+pub mod input;
 pub mod layout;
 pub mod moe;
 mod path;
 pub mod quant;
 mod scan;
+mod sniff;
 pub mod text;
 
 pub use count::{Inspection, Moe, Parameters, Quantization};
@@ -39,9 +42,10 @@ pub fn inspect(path: &Path, config: Option<&Path>) -> Result<Inspection, Error> 
     let config = match config {
         Some(p) => Some(config::ModelConfig::load(p)?),
         None => {
+            // A config.json that is there is read, or refused (a directory, a FIFO, a dangling
+            // link): passing over it silently would count without it.
             let beside = dir.join("config.json");
-            beside
-                .is_file()
+            input::exists(&beside)?
                 .then(|| config::ModelConfig::load(&beside))
                 .transpose()?
         }

@@ -70,8 +70,12 @@ impl Layer {
         indexed.max(fused)
     }
 
+    /// Sums saturate rather than wrap: each expert's parameters are also in the checkpoint's
+    /// total, which the count checks fits in 64 bits, so a saturated sum is never reported.
     pub fn routed_params(&self) -> u64 {
-        self.per_expert.values().sum::<u64>() + self.fused_params
+        self.per_expert
+            .values()
+            .fold(self.fused_params, |sum, &p| sum.saturating_add(p))
     }
 }
 
@@ -101,15 +105,19 @@ impl Experts {
             self.last = Some((prefix.to_string(), layer));
         }
         let (_, layer) = self.last.as_mut().expect("set above");
+        // Saturating: see `Layer::routed_params`.
         match slot {
-            Slot::Expert(e) => *layer.per_expert.entry(e).or_default() += params,
+            Slot::Expert(e) => {
+                let p = layer.per_expert.entry(e).or_default();
+                *p = p.saturating_add(params);
+            }
             Slot::Fused => {
-                layer.fused_params += params;
+                layer.fused_params = layer.fused_params.saturating_add(params);
                 if let Some(&e) = shape.first() {
                     layer.fused_experts.push(e);
                 }
             }
-            Slot::Shared => layer.shared_params += params,
+            Slot::Shared => layer.shared_params = layer.shared_params.saturating_add(params),
         }
     }
 
@@ -118,11 +126,12 @@ impl Experts {
         if let Some((prefix, layer)) = self.last.take() {
             let entry = self.layers.entry(prefix).or_default();
             for (e, params) in layer.per_expert {
-                *entry.per_expert.entry(e).or_default() += params;
+                let p = entry.per_expert.entry(e).or_default();
+                *p = p.saturating_add(params);
             }
-            entry.fused_params += layer.fused_params;
+            entry.fused_params = entry.fused_params.saturating_add(layer.fused_params);
             entry.fused_experts.extend(layer.fused_experts);
-            entry.shared_params += layer.shared_params;
+            entry.shared_params = entry.shared_params.saturating_add(layer.shared_params);
         }
     }
 
@@ -172,8 +181,9 @@ impl Experts {
                     "{prefix}: fused expert tensors disagree on the number of experts"
                 ));
             }
-            // (E − k) × routed / E, exact in 128 bits.
-            inactive += ((e - k) as u128 * routed as u128 / e as u128) as u64;
+            // (E − k) × routed / E, exact in 128 bits, at most `routed`.
+            let layer_inactive = (e - k) as u128 * routed as u128 / e as u128;
+            inactive = inactive.saturating_add(layer_inactive as u64);
         }
         (inactive, notes)
     }

@@ -136,6 +136,54 @@ impl Scheme {
     }
 }
 
+/// A bit width from a config, checked against what `method` (lower case) allows: the packed
+/// formats divide a word's bits by it, so 0 is never a width, and one past the word never is.
+///
+/// - `gptq`: 2, 3, 4, 8 (transformers `GPTQConfig.post_init`, src/transformers/utils/
+///   quantization_config.py); `auto-round`, which packs `qweight` the same way, the same
+///   (`AutoRoundConfig.post_init`);
+/// - `awq`: 4 and 8 (AutoAWQ's `WQLinear_GEMM` writes only 4 bits, "Only 4-bit are supported for
+///   now"; vLLM's `AWQMarlinConfig.TYPE_MAP` also loads 8);
+/// - `mlx`: 2, 3, 4, 5, 6, 8 (`mlx.core.quantize`, the documented bits of its affine mode; its
+///   mxfp4, nvfp4 and mxfp8 modes use 4 and 8);
+/// - `compressed-tensors`: 1 to 8 (`pack_to_int32` in compressed_tensors/compressors/
+///   quantized_compressors/pack_quantized.py rejects `num_bits` < 1 and > 8);
+/// - bitsandbytes states no width (`load_in_4bit` / `load_in_8bit` decide); any other method:
+///   1 to 32, what a 32-bit word (the widest container packing formats use) can hold.
+pub fn check_bits(method: &str, bits: u64) -> Result<u32, String> {
+    let listed: Option<(&[u64], &str)> = match method {
+        "gptq" => Some((&[2, 3, 4, 8], "transformers GPTQConfig")),
+        "auto-round" => Some((&[2, 3, 4, 8], "transformers AutoRoundConfig")),
+        "awq" => Some((&[4, 8], "AutoAWQ writes 4, vLLM's AWQ Marlin loads 4 and 8")),
+        "mlx" => Some((&[2, 3, 4, 5, 6, 8], "mlx.core.quantize")),
+        _ => None,
+    };
+    let (ok, allowed) = match (listed, method) {
+        (Some((set, source)), _) => {
+            let list: Vec<String> = set.iter().map(u64::to_string).collect();
+            (
+                set.contains(&bits),
+                format!("{} ({source})", list.join(", ")),
+            )
+        }
+        (None, "compressed-tensors") => (
+            (1..=8).contains(&bits),
+            "1 to 8 (compressed-tensors pack_to_int32)".to_string(),
+        ),
+        (None, _) => (
+            (1..=32).contains(&bits),
+            "1 to 32 (what the 32-bit words of packed weights hold)".to_string(),
+        ),
+    };
+    match ok {
+        // Every allowed width is at most 32.
+        true => Ok(bits as u32),
+        false => Err(format!(
+            "{bits} is not a bit width {method} allows: {allowed}"
+        )),
+    }
+}
+
 /// What a stored tensor is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -222,7 +270,8 @@ pub fn role(
 
     let bits = scheme.and_then(Scheme::bits);
     let words = |container: u64| -> Result<Role, UnknownBits> {
-        let b = u64::from(bits.ok_or(UnknownBits)?);
+        // Widths from a config are checked (`check_bits`); 0 could only come from elsewhere.
+        let b = u64::from(bits.filter(|&b| b > 0).ok_or(UnknownBits)?);
         Ok(Role::Parameter {
             num: container,
             den: b,

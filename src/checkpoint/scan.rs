@@ -326,23 +326,77 @@ impl<'a> Scanner<'a> {
 
     /// Skips any JSON value made of objects, arrays, escape-free strings, unsigned integers and
     /// literals (enough for `__metadata__` and an index's `metadata`).
+    ///
+    /// Iterative, with one bit per open container: a value nested a million levels deep (2 MB
+    /// of `[`) must not exhaust the stack. serde_json's `IgnoredAny`, the reference this fast
+    /// path must agree with, skips values iteratively too and has no depth limit, so neither
+    /// has this; the depth is bounded by the text, which is bounded by the caller's cap.
     fn skip_value(&mut self) -> Option<()> {
-        match self.peek()? {
-            b'{' => self.object(|s, _| s.skip_value()),
-            b'[' => {
-                self.pos += 1;
-                self.items(b']', Self::skip_value)
-            }
-            b'"' => self.string().map(|_| ()),
-            b'0'..=b'9' => self.uint().map(|_| ()),
-            _ => {
-                for literal in ["true", "false", "null"] {
-                    if self.text[self.pos..].starts_with(literal) {
-                        self.pos += literal.len();
-                        return Some(());
+        // Bit `d % 64` of word `d / 64` is set when the container at depth `d` is an object.
+        let mut objects: Vec<u64> = Vec::new();
+        let mut depth = 0usize;
+        loop {
+            // One value; a container is opened and its first element is read next.
+            let b = self.peek()?;
+            match b {
+                b'{' | b'[' => {
+                    self.pos += 1;
+                    let object = b == b'{';
+                    let close = if object { b'}' } else { b']' };
+                    if self.peek()? == close {
+                        self.pos += 1;
+                    } else {
+                        if depth % 64 == 0 {
+                            objects.push(0);
+                        }
+                        let bit = 1u64 << (depth % 64);
+                        let word = &mut objects[depth / 64];
+                        *word = if object { *word | bit } else { *word & !bit };
+                        depth += 1;
+                        if object {
+                            self.string()?;
+                            self.eat(b':')?;
+                        }
+                        continue;
                     }
                 }
-                None
+                b'"' => {
+                    self.string()?;
+                }
+                b'0'..=b'9' => {
+                    self.uint()?;
+                }
+                _ => {
+                    let literal = ["true", "false", "null"]
+                        .into_iter()
+                        .find(|l| self.text[self.pos..].starts_with(l))?;
+                    self.pos += literal.len();
+                }
+            }
+            // A value has ended: close every container that ends here, then move to the next
+            // element of the innermost one still open.
+            loop {
+                let Some(top) = depth.checked_sub(1) else {
+                    return Some(());
+                };
+                let object = objects[top / 64] & (1u64 << (top % 64)) != 0;
+                match self.peek()? {
+                    b',' => {
+                        self.pos += 1;
+                        if object {
+                            self.string()?;
+                            self.eat(b':')?;
+                        }
+                        break;
+                    }
+                    b'}' if object => self.pos += 1,
+                    b']' if !object => self.pos += 1,
+                    _ => return None,
+                }
+                depth = top;
+                if depth % 64 == 0 {
+                    objects.pop();
+                }
             }
         }
     }
@@ -408,6 +462,55 @@ mod tests {
         ] {
             assert_eq!(scan(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn values_are_skipped_at_any_depth_without_recursion() {
+        let skip = |text: &str| {
+            let mut s = Scanner::new(text)?;
+            s.skip_value()?;
+            s.end()
+        };
+        for text in [
+            "1",
+            "\"x\"",
+            "true",
+            "null",
+            "[]",
+            "{}",
+            "[1,[2,{}],{\"a\":[true,false,null]}]",
+            "{\"a\":{\"b\":{\"c\":[]}},\"d\":\"e\"}",
+            " [ 1 , { \"k\" : [ ] } ] ",
+        ] {
+            assert_eq!(skip(text), Some(()), "{text}");
+        }
+        for text in [
+            "",
+            "[",
+            "]",
+            "[1,]",
+            "[1 2]",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{1:2}",
+            "[}",
+            "{]",
+            "[1]]",
+            "tru",
+            "nul",
+            "-1",
+            "{\"a\":1,}",
+            "[[]",
+        ] {
+            assert_eq!(skip(text), None, "{text}");
+        }
+        // Far deeper than any stack allows for a recursive skip, across 64-level words; a
+        // mismatched bracket at the bottom is still found.
+        let n = 1_000_000;
+        let deep = format!("{}0{}", "[{\"k\":".repeat(n), "}]".repeat(n));
+        assert_eq!(skip(&deep), Some(()));
+        let wrong = format!("{}{}", "[".repeat(n), "]".repeat(n - 1) + "}");
+        assert_eq!(skip(&wrong), None);
     }
 
     #[test]
@@ -501,5 +604,12 @@ mod tests {
         assert_eq!(pairs(r#"{"weight_map":["a"]}"#), None);
         assert_eq!(pairs(r#"{"metadata":{}}"#), None);
         assert_eq!(pairs(r#"{"weight_map":{},"weight_map":{}}"#), None);
+        let n = 100_000;
+        let nested = format!(
+            r#"{{"metadata":{}{},"weight_map":{{"a":"m.safetensors"}}}}"#,
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        assert_eq!(pairs(&nested), Some(vec![("a", "m.safetensors")]));
     }
 }

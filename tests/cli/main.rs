@@ -5,6 +5,7 @@ mod classify;
 mod dossier;
 mod fixtures;
 mod floor;
+mod hostile_checkpoint;
 mod inspect;
 mod json;
 mod registry;
