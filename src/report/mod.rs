@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 pub mod chart;
 pub mod dossier;
 pub mod fingerprint;
+pub mod ink;
+pub mod layout;
 
 /// A file that could not be written, or a chart that could not be drawn.
 #[derive(Debug, thiserror::Error)]
