@@ -479,28 +479,7 @@ pub fn history(
     let mut rows = Vec::with_capacity(floors.len());
     let mut previous: Option<&Floor> = None;
     for f in &floors {
-        let mut moved = Vec::new();
-        if let Some(prev) = previous {
-            let new = |id: &String| {
-                points
-                    .iter()
-                    .any(|p| &p.id == id && p.released > prev.as_of && p.released <= f.as_of)
-            };
-            if f.set_by != prev.set_by && new(&f.set_by) {
-                moved.push(Move {
-                    id: f.set_by.clone(),
-                    by: MovedBy::ThetaStar,
-                });
-            }
-            for id in &f.b_star_set_by {
-                if !prev.b_star_set_by.contains(id) && new(id) {
-                    moved.push(Move {
-                        id: id.clone(),
-                        by: MovedBy::BStar,
-                    });
-                }
-            }
-        }
+        let moved = previous.map_or_else(Vec::new, |prev| moves(points, prev, f));
         let mut moved_by: Vec<String> = Vec::new();
         for m in &moved {
             if !moved_by.contains(&m.id) {
@@ -515,6 +494,32 @@ pub fn history(
         previous = Some(f);
     }
     Ok(History { rows, undefined })
+}
+
+/// The releases between two floors (`prev` earlier) that moved it: the new θ* setter if it was
+/// released in between, then each release in between that entered the b* set.
+pub fn moves(points: &[Point], prev: &Floor, f: &Floor) -> Vec<Move> {
+    let new = |id: &String| {
+        points
+            .iter()
+            .any(|p| &p.id == id && p.released > prev.as_of && p.released <= f.as_of)
+    };
+    let mut moved = Vec::new();
+    if f.set_by != prev.set_by && new(&f.set_by) {
+        moved.push(Move {
+            id: f.set_by.clone(),
+            by: MovedBy::ThetaStar,
+        });
+    }
+    for id in &f.b_star_set_by {
+        if !prev.b_star_set_by.contains(id) && new(id) {
+            moved.push(Move {
+                id: id.clone(),
+                by: MovedBy::BStar,
+            });
+        }
+    }
+    moved
 }
 
 /// The floor projected forward from the as-of date.
