@@ -166,7 +166,8 @@
     set("floor-dot", { cx: sx(fl), cy: sy(f.theta_star) });
     set("floor-drop", { x1: sx(fl), x2: sx(fl), y1: sy(f.theta_star), y2: L.scatter_y.r0 });
     set("floor-interval", { x1: sx(lg(f.floor_flop_lo)), x2: sx(lg(f.floor_flop_hi)), y1: sy(f.theta_star), y2: sy(f.theta_star) });
-    var t = set("theta-label", { x: L.scatter_x.r1 - 6, y: sy(f.theta_star) - 7, "text-anchor": "end" });
+    // θ*'s label at the left end, above its line: no model is more capable and cheaper there.
+    var t = set("theta-label", { x: L.scatter_x.r0 + 6, y: sy(f.theta_star) - 7, "text-anchor": "start" });
     t.textContent = "θ* = " + num(f.theta_star, 1) + " ECI: " + f.set_by;
     // The frontier's label where the line enters the plot, just under it.
     var yl = f.k * x0 + f.b_star, xl = x0;
