@@ -11,9 +11,14 @@ $bin chart floor --from 2023-01-01 --to "$asof" --out reports/floor.png
 $bin chart floor --from 2023-01-01 --to "$asof" --out reports/floor.svg
 $bin chart frontier --to "$asof" --out reports/frontier.png
 $bin chart progress --to "$asof" --out reports/progress.png
+$bin chart project --from 2023-01-01 --to "$asof" --until 2032-01-01 --out reports/project.png
+$bin explore --as-of "$asof" --out reports/explore.html
 $bin floor --as-of "$asof" > reports/floor.txt
 $bin floor --as-of "$asof" --json > reports/floor.json
 $bin floor history --from 2023-01-01 --to "$asof" --step quarter > reports/floor-history.txt
 $bin floor project --as-of "$asof" --until 2032-01-01 > reports/floor-project.txt
 $bin backtest --verbose > reports/backtest.txt
 $bin capability --check > reports/capability-check.txt
+# No text of these charts touches other text or runs off the canvas (the same charts, drawn on a
+# backend that records every string's pixels).
+cargo test --release --quiet --lib -- --ignored the_charts_in_reports_have_no_overlapping_or_clipped_text

@@ -262,12 +262,14 @@ pub fn frontier_series(
 /// 5th and 95th percentiles (linear interpolation) of `values`.
 fn interval(values: &mut [f64]) -> (f64, f64) {
     values.sort_by(f64::total_cmp);
-    let q = |p: f64| {
-        let pos = p * (values.len() - 1) as f64;
-        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
-    };
-    (q(0.05), q(0.95))
+    (quantile(values, 0.05), quantile(values, 0.95))
+}
+
+/// The `p` quantile (linear interpolation) of non-empty values sorted in ascending order.
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    let pos = p * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }
 
 /// Runs `f` on `resamples` bootstrap replicates of `models`: indices drawn with replacement, and
@@ -410,6 +412,25 @@ pub struct HistoryRow {
     pub floor: Floor,
     /// Releases since the previous row that became θ* or entered the b* set.
     pub moved_by: Vec<String>,
+    /// The same releases with what each moved: a release that did both is listed twice.
+    pub moved: Vec<Move>,
+}
+
+/// Which term of the floor a release moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovedBy {
+    /// A more capable open model: it became θ* (the floor rises).
+    ThetaStar,
+    /// A more efficient published recipe: it entered the set that defines b* (the floor falls).
+    BStar,
+}
+
+/// A release that moved the floor since the previous row of a history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Move {
+    pub id: String,
+    pub by: MovedBy,
 }
 
 /// The floor at each step from `from` to `to` (inclusive). An error only if it is defined at
@@ -458,29 +479,47 @@ pub fn history(
     let mut rows = Vec::with_capacity(floors.len());
     let mut previous: Option<&Floor> = None;
     for f in &floors {
-        let mut moved_by = Vec::new();
-        if let Some(prev) = previous {
-            let new = |id: &String| {
-                points
-                    .iter()
-                    .any(|p| &p.id == id && p.released > prev.as_of && p.released <= f.as_of)
-            };
-            if f.set_by != prev.set_by && new(&f.set_by) {
-                moved_by.push(f.set_by.clone());
-            }
-            for id in &f.b_star_set_by {
-                if !prev.b_star_set_by.contains(id) && new(id) && !moved_by.contains(id) {
-                    moved_by.push(id.clone());
-                }
+        let moved = previous.map_or_else(Vec::new, |prev| moves(points, prev, f));
+        let mut moved_by: Vec<String> = Vec::new();
+        for m in &moved {
+            if !moved_by.contains(&m.id) {
+                moved_by.push(m.id.clone());
             }
         }
         rows.push(HistoryRow {
             floor: f.clone(),
             moved_by,
+            moved,
         });
         previous = Some(f);
     }
     Ok(History { rows, undefined })
+}
+
+/// The releases between two floors (`prev` earlier) that moved it: the new θ* setter if it was
+/// released in between, then each release in between that entered the b* set.
+pub fn moves(points: &[Point], prev: &Floor, f: &Floor) -> Vec<Move> {
+    let new = |id: &String| {
+        points
+            .iter()
+            .any(|p| &p.id == id && p.released > prev.as_of && p.released <= f.as_of)
+    };
+    let mut moved = Vec::new();
+    if f.set_by != prev.set_by && new(&f.set_by) {
+        moved.push(Move {
+            id: f.set_by.clone(),
+            by: MovedBy::ThetaStar,
+        });
+    }
+    for id in &f.b_star_set_by {
+        if !prev.b_star_set_by.contains(id) && new(id) {
+            moved.push(Move {
+                id: id.clone(),
+                by: MovedBy::BStar,
+            });
+        }
+    }
+    moved
 }
 
 /// The floor projected forward from the as-of date.
@@ -509,8 +548,12 @@ pub struct Projection {
 pub struct ProjectionRow {
     pub date: Date,
     pub floor_flop: f64,
+    /// The 90% interval (5th–95th percentile of the resamples' lines).
     pub floor_flop_lo: f64,
     pub floor_flop_hi: f64,
+    /// The 50% interval (25th–75th percentile), the fan's inner band.
+    pub floor_flop_q25: f64,
+    pub floor_flop_q75: f64,
 }
 
 /// Slope (ECI points a year) of the open capability record: the open models that were the most
@@ -607,16 +650,19 @@ pub fn project(
             .map(|&(ts, bs, k, a, b)| line(ts, bs, k, a, b, t))
             .collect();
         let centre = line(s.theta_star, s.b_star, s.fit.k, a, b, t);
-        let (l, h) = if values.is_empty() {
-            (centre, centre)
+        let [l, q25, q75, h] = if values.is_empty() {
+            [centre; 4]
         } else {
-            interval(&mut values)
+            values.sort_by(f64::total_cmp);
+            [0.05, 0.25, 0.75, 0.95].map(|p| quantile(&values, p))
         };
         rows.push(ProjectionRow {
             date: month,
             floor_flop: 10f64.powf(centre),
             floor_flop_lo: 10f64.powf(l.min(centre)),
             floor_flop_hi: 10f64.powf(h.max(centre)),
+            floor_flop_q25: 10f64.powf(q25.min(centre)),
+            floor_flop_q75: 10f64.powf(q75.max(centre)),
         });
         month = match month.checked_add(1.month()) {
             Ok(m) => m,
@@ -841,6 +887,37 @@ mod tests {
         assert_eq!(h.rows.len(), 5);
         assert!(h.undefined.is_empty());
         assert!(h.rows.iter().skip(1).any(|r| !r.moved_by.is_empty()));
+        // Each move says which term it moved: θ* moves are changes of the setter, b* moves are
+        // new members of the b* set; the names are the same releases.
+        for w in h.rows.windows(2) {
+            let (prev, row) = (&w[0].floor, &w[1]);
+            for m in &row.moved {
+                assert!(row.moved_by.contains(&m.id));
+                match m.by {
+                    MovedBy::ThetaStar => {
+                        assert_eq!(m.id, row.floor.set_by);
+                        assert_ne!(prev.set_by, row.floor.set_by);
+                    }
+                    MovedBy::BStar => {
+                        assert!(row.floor.b_star_set_by.contains(&m.id));
+                        assert!(!prev.b_star_set_by.contains(&m.id));
+                    }
+                }
+            }
+            assert!(row
+                .moved_by
+                .iter()
+                .all(|id| row.moved.iter().any(|m| &m.id == id)));
+        }
+        assert!(h.rows[0].moved.is_empty());
+        assert!(h
+            .rows
+            .iter()
+            .any(|r| r.moved.iter().any(|m| m.by == MovedBy::ThetaStar)));
+        assert!(h
+            .rows
+            .iter()
+            .any(|r| r.moved.iter().any(|m| m.by == MovedBy::BStar)));
         // Before enough models exist, dates are listed as undefined with the reason.
         let h = history(
             &world(),
@@ -883,6 +960,12 @@ mod tests {
         assert!(p.theta_star_slope > 0.0);
         assert_eq!(p.rows.first().unwrap().date, date(2026, 1, 1));
         assert!(p.rows.windows(2).all(|w| w[0].date < w[1].date));
+        // The fan's bands nest around the central line.
+        for r in &p.rows {
+            assert!(r.floor_flop_lo <= r.floor_flop_q25 && r.floor_flop_q25 <= r.floor_flop);
+            assert!(r.floor_flop <= r.floor_flop_q75 && r.floor_flop_q75 <= r.floor_flop_hi);
+        }
+        assert!(p.rows.iter().any(|r| r.floor_flop_q75 < r.floor_flop_hi));
         if let Some(c) = p.crossing {
             assert!(c >= date(2026, 1, 1) && c <= date(2040, 1, 1));
         }

@@ -16,6 +16,8 @@ const EMBEDDED: &str = include_str!("../data/regimes.toml");
 #[serde(deny_unknown_fields)]
 pub struct Regime {
     pub id: String,
+    /// The name on a chart's threshold line (`4E091`, `CA SB 53`).
+    pub short: String,
     pub name: String,
     pub threshold_flop: f64,
     pub comparison: ComparisonName,
@@ -25,6 +27,8 @@ pub struct Regime {
     pub moving_floor: bool,
     pub status: String,
     pub status_date: String,
+    /// `status` in a few words, with its date (`not enforced since 2025-05-13`).
+    pub status_label: String,
     pub source: String,
 }
 
@@ -136,7 +140,41 @@ pub fn get(id: &str) -> Result<Regime, Error> {
         .ok_or_else(|| Error(format!("no regime {id:?}")))
 }
 
+/// `1e26` → `10²⁶`; a threshold that is not a power of ten keeps its mantissa (`2.5×10²⁵`).
+pub fn power_of_ten(flop: f64) -> String {
+    const SUPERSCRIPT: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let exponent = flop.log10().floor();
+    let mantissa = flop / 10f64.powf(exponent);
+    let digits: String = format!("{exponent:.0}")
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => SUPERSCRIPT[d as usize],
+            None => '⁻',
+        })
+        .collect();
+    if (mantissa - 1.0).abs() < 1e-9 {
+        format!("10{digits}")
+    } else {
+        format!("{mantissa:.1}×10{digits}")
+    }
+}
+
 impl Regime {
+    /// The one name of this regime's threshold line, on every chart and in every report:
+    /// `4E091 ≥ 10²⁶ FLOP (not enforced since 2025-05-13)`.
+    pub fn line_label(&self) -> String {
+        let comparison = match self.comparison {
+            ComparisonName::AtLeast => "≥",
+            ComparisonName::GreaterThan => ">",
+        };
+        format!(
+            "{} {comparison} {} FLOP ({})",
+            self.short,
+            power_of_ten(self.threshold_flop),
+            self.status_label
+        )
+    }
+
     /// The threshold a verdict compares with; `floor_flop` applies to moving-floor regimes.
     pub fn threshold(&self, floor_flop: Option<f64>) -> Threshold {
         let (flop, basis) = match (self.moving_floor, floor_flop) {
@@ -233,6 +271,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn each_threshold_line_has_one_name_that_restates_its_status_and_date() {
+        assert_eq!(
+            get("4e091").unwrap().line_label(),
+            "4E091 ≥ 10²⁶ FLOP (not enforced since 2025-05-13)"
+        );
+        assert_eq!(
+            get("eu-ai-act-systemic-risk").unwrap().line_label(),
+            "EU AI Act systemic risk > 10²⁵ FLOP (in force since 2025-08-02)"
+        );
+        for r in all().unwrap() {
+            assert!(r.status_label.contains(&r.status_date), "{}", r.id);
+            assert!(!r.short.is_empty(), "{}", r.id);
+        }
+        assert_eq!(power_of_ten(1e23), "10²³");
+        assert_eq!(power_of_ten(2.5e25), "2.5×10²⁵");
+        assert_eq!(power_of_ten(1e-3), "10⁻³");
     }
 
     #[test]

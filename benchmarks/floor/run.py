@@ -19,6 +19,9 @@ COMMANDS = [
     ("capability --check (2 fits)", ["capability", "--check", "--json"]),
     ("floor, 1000 resamples", ["floor", "--as-of", "2026-11-01", "--json"]),
     ("backtest (90 refits)", ["backtest", "--json"]),
+    # 58 monthly floors and projections, each with 1,000 resamples, and the page.
+    ("explore (the HTML page)", ["explore", "--as-of", "2026-11-01", "--out",
+                                 os.path.join(ROOT, "target", "bench-explore.html")]),
 ]
 
 

@@ -1,6 +1,7 @@
 /*!
-`capfloor chart floor|frontier|progress --out FILE.svg|FILE.png`: the floor over time, capability
-against compute, and the efficiency trend. Drawing is in [`crate::report::chart`].
+`capfloor chart floor|frontier|progress|project --out FILE.svg|FILE.png`: the floor over time,
+capability against compute, the efficiency trend, and the projection's fan. Drawing is in
+[`crate::report::chart`]; this file picks the data for each chart.
 */
 
 use std::io::Write;
@@ -13,7 +14,9 @@ use crate::cli::points::{self, Sources};
 use crate::cli::Outcome;
 use crate::floor::{self, Step};
 use crate::frontier::{self, year_fraction};
-use crate::report::chart::{self, FloorChart, FrontierChart, ProgressChart};
+use crate::report::chart::{
+    self, AnyChart, FloorChart, FrontierChart, ProgressChart, ProjectionChart,
+};
 use crate::Error;
 
 #[derive(Debug, clap::Args)]
@@ -23,12 +26,15 @@ pub struct Args {
     /// Output file; the extension (.svg or .png) picks the format.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Start of the floor chart (default: two years before --to).
+    /// Start of the floor and project charts' history (default: two years before --to).
     #[arg(long, value_name = "DATE")]
     pub from: Option<Date>,
     /// End of the floor chart, and the as-of date of the others (default: today).
     #[arg(long, value_name = "DATE")]
     pub to: Option<Date>,
+    /// End of the projection (project chart only; default: five years after --to).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
     #[command(flatten)]
     pub method: Method,
     /// Print `{"kind", "out"}` instead of the file name.
@@ -45,61 +51,74 @@ pub enum Kind {
     Frontier,
     /// The efficiency frontier over time and its trend.
     Progress,
+    /// The projection as a fan: central trend, 50% and 90% bands, and when it reaches 10^26.
+    Project,
 }
 
 pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+    with_chart(args, sources, |c| Ok(chart::render(c, &args.out)?))?;
+    if args.json {
+        crate::cli::write_json(
+            out,
+            &serde_json::json!({"kind": args.kind, "out": args.out}),
+        )?;
+    } else {
+        writeln!(out, "{}", args.out.display())?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// Builds the chart `args` ask for and hands it to `f`: the command renders it, the tests
+/// check its text.
+pub fn with_chart<R>(
+    args: &Args,
+    sources: &Sources,
+    f: impl FnOnce(&AnyChart) -> Result<R, Error>,
+) -> Result<R, Error> {
     let points = points::load(sources, args.method.min_confidence.as_deref())?;
     let to = args.to.unwrap_or_else(today);
+    let from = args
+        .from
+        .unwrap_or_else(|| to.saturating_sub(jiff::Span::new().years(2)));
     let opts = args.method.options();
+    let regime = crate::regimes::get("4e091")?;
     match args.kind {
         Kind::Floor => {
-            let from = args
-                .from
-                .unwrap_or_else(|| to.saturating_sub(jiff::Span::new().years(2)));
             let history = floor::history(&points, from, to, Step::Month, &opts)?;
-            let regime = points::regime_4e091(sources)?;
-            let chart = FloorChart {
+            f(&AnyChart::Floor(FloorChart {
                 rows: &history.rows,
                 threshold_flop: regime.threshold_flop,
-                threshold_label: format!(
-                    "{:.0e} FLOP: 4E091 threshold ({})",
-                    regime.threshold_flop,
-                    // The status's first clause ("rescinded"); the full text is in the JSON.
-                    regime.status.split(':').next().unwrap_or(&regime.status)
-                ),
+                threshold_label: regime.line_label(),
                 title: format!(
                     "ECCN 4E091 capability floor, {} to {} (recipe: {})",
                     from, to, opts.recipe
                 ),
-            };
-            chart::render(&chart, &args.out)?;
+            }))
         }
         Kind::Frontier => {
             let (fit, _) = floor::frontier_series(&points, to, &opts)?;
-            // b* exactly as the floor defines it at this date (no intervals needed here).
-            let b_star = floor::floor_at(
+            // θ* and b* exactly as the floor defines them at this date (no intervals needed).
+            let floor = floor::floor_at(
                 &points,
                 to,
                 &floor::Options {
                     resamples: 0,
                     ..opts
                 },
-            )?
-            .b_star;
-            let chart = FrontierChart {
+            )?;
+            f(&AnyChart::Frontier(FrontierChart {
                 points: &points,
                 fit,
                 as_of: to,
-                b_star,
+                floor: &floor,
                 title: format!("Capability against training compute, models released by {to}"),
-            };
-            chart::render(&chart, &args.out)?;
+            }))
         }
         Kind::Progress => {
             let (fit, series) = floor::frontier_series(&points, to, &opts)?;
             let ts: Vec<f64> = series.iter().map(|(d, _)| year_fraction(*d)).collect();
             let bs: Vec<f64> = series.iter().map(|(_, b)| *b).collect();
-            let chart = ProgressChart {
+            f(&AnyChart::Progress(ProgressChart {
                 series: &series,
                 k: fit.k,
                 slope: if series.len() >= 12 {
@@ -111,17 +130,73 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                     "Most efficient published recipe over time (recipe: {}), to {to}",
                     opts.recipe
                 ),
-            };
-            chart::render(&chart, &args.out)?;
+            }))
+        }
+        Kind::Project => {
+            let until = args
+                .until
+                .unwrap_or_else(|| to.saturating_add(jiff::Span::new().years(5)));
+            let projection = floor::project(&points, to, until, regime.threshold_flop, &opts)?;
+            let history = floor::history(&points, from, to, Step::Month, &opts)?;
+            f(&AnyChart::Projection(ProjectionChart {
+                history: &history.rows,
+                projection: &projection,
+                threshold_label: regime.line_label(),
+                title: format!(
+                    "ECCN 4E091 capability floor to {to}, projected to {until} (recipe: {})",
+                    opts.recipe
+                ),
+            }))
         }
     }
-    if args.json {
-        crate::cli::write_json(
-            out,
-            &serde_json::json!({"kind": args.kind, "out": args.out}),
-        )?;
-    } else {
-        writeln!(out, "{}", args.out.display())?;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::ink::assert_legible;
+
+    /// The arguments `reports/regenerate.sh` gives each chart, with `resamples` resamples.
+    fn report_args(kind: Kind, resamples: usize) -> Args {
+        Args {
+            kind,
+            out: PathBuf::from("unused.png"),
+            from: Some(Date::new(2023, 1, 1).unwrap()),
+            to: Some(Date::new(2026, 11, 1).unwrap()),
+            until: Some(Date::new(2032, 1, 1).unwrap()),
+            method: Method {
+                recipe: frontier::Recipe::Best,
+                resamples,
+                seed: 4091,
+                include_distilled: false,
+                min_confidence: None,
+            },
+            json: false,
+        }
     }
-    Ok(Outcome::Success)
+
+    fn check_every_kind(resamples: usize) {
+        let sources = Sources { registry_dir: None };
+        for kind in [Kind::Floor, Kind::Frontier, Kind::Progress, Kind::Project] {
+            with_chart(&report_args(kind, resamples), &sources, |c| {
+                assert_legible(c, &format!("{kind:?} chart of the embedded registry"));
+                Ok(())
+            })
+            .unwrap();
+        }
+    }
+
+    /// The central lines, labels and legends do not depend on the number of resamples; only the
+    /// bands do, so this checks the report charts' layout quickly.
+    #[test]
+    fn the_charts_of_the_embedded_registry_have_no_overlapping_or_clipped_text() {
+        check_every_kind(100);
+    }
+
+    /// Exactly the charts in reports/ (1000 resamples): `reports/regenerate.sh` runs it.
+    #[test]
+    #[ignore = "slow in a debug build (1000 resamples a month); reports/regenerate.sh runs it with --release"]
+    fn the_charts_in_reports_have_no_overlapping_or_clipped_text() {
+        check_every_kind(1000);
+    }
 }

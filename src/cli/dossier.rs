@@ -166,10 +166,11 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             ..opts
         },
     ) {
+        let regime = crate::regimes::get("4e091")?;
         let c = FloorChart {
             rows: &h.rows,
-            threshold_flop: 1e26,
-            threshold_label: "1e26 FLOP: 4E091 base threshold".into(),
+            threshold_flop: regime.threshold_flop,
+            threshold_label: regime.line_label(),
             title: format!("4E091 capability floor, {from} to {as_of}"),
         };
         charts.push((
@@ -185,7 +186,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             points: &pts,
             fit: fit_now,
             as_of,
-            b_star: f.b_star,
+            floor: f,
             title: format!("Capability against training compute, models released by {as_of}"),
         };
         charts.push((

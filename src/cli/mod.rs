@@ -18,6 +18,7 @@ pub mod chart;
 pub mod classify;
 pub mod declaration;
 pub mod dossier;
+pub mod explore;
 pub mod floor;
 pub mod inspect;
 pub mod points;
@@ -49,8 +50,10 @@ pub enum Command {
     Capability(capability::Args),
     /// Predict each open model's compute out of sample and measure the errors.
     Backtest(backtest::Args),
-    /// Draw the floor, the frontier or the progress chart (SVG or PNG).
+    /// Draw the floor, the frontier, the progress or the projection chart (SVG or PNG).
     Chart(chart::Args),
+    /// Write the floor explorer: one self-contained HTML page to move the as-of date through.
+    Explore(explore::Args),
     /// Where a declared training run falls under 4E091 and the other compute regimes.
     Classify(classify::Args),
     /// The training-compute declaration: its JSON Schema, or a check of one file.
@@ -84,6 +87,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Capability(args) => capability::run(&args, &sources, out),
         Command::Backtest(args) => backtest::run(&args, &sources, out),
         Command::Chart(args) => chart::run(&args, &sources, out),
+        Command::Explore(args) => explore::run(&args, &sources, out),
         Command::Classify(args) => classify::run(&args, &sources, out),
         Command::Declaration(args) => declaration::run(&args, out),
         Command::Dossier(args) => dossier::run(&args, &sources, out),

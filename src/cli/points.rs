@@ -47,7 +47,7 @@ pub fn regime_4e091(_sources: &Sources) -> Result<RegimeStatus, Error> {
 }
 
 /// Parses `--min-confidence`.
-fn min_confidence(level: Option<&str>) -> Result<Option<Confidence>, Error> {
+pub fn min_confidence(level: Option<&str>) -> Result<Option<Confidence>, Error> {
     Ok(match level {
         None => None,
         Some("confident") => Some(Confidence::Confident),

@@ -4,10 +4,16 @@ extension). Text is laid out with DejaVu Sans embedded in the binary (no system 
 same inputs give byte-identical files on every machine.
 
 - [`FloorChart`]: the floor over time with its 90% band, the 10^26 line and the releases that
-  moved it;
+  moved it, each marked θ* (named) or b*;
 - [`FrontierChart`]: capability against training compute, coloured by release year, with the
-  fitted trend and the efficiency frontier;
-- [`ProgressChart`]: the efficiency frontier b* over time and its trend (algorithmic progress).
+  fitted trend, the efficiency frontier b*, θ* and its setter, and the floor where they meet;
+- [`ProgressChart`]: the efficiency frontier b* over time and its trend (algorithmic progress);
+- [`ProjectionChart`]: the projection as a fan (central trend, 50% and 90% bands) after the
+  floor's history, with when it reaches the threshold.
+
+Every chart names its threshold line as the regime does, carries the source caption, and places
+its labels and legend where they touch no other text, mark or line ([`super::layout`]); the
+tests check every string's ink against every other's ([`super::ink`]).
 */
 
 use std::path::Path;
@@ -23,13 +29,15 @@ use plotters::style::full_palette::{
 };
 use plotters::style::{register_font, FontStyle};
 
+use super::layout::{caption, down_triangle, draw_label, ink, Key, Legend, Placer, Rect};
 use super::{temporary, write_atomic, Error};
-use crate::floor::HistoryRow;
+use crate::floor::{Floor, HistoryRow, MovedBy, Projection, ProjectionRow};
 use crate::frontier::{year_fraction, Fit, Point};
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-fn register_fonts() {
+/// Registers the embedded font under the name every chart uses (once per process).
+pub(crate) fn register_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The embedded file is a valid TrueType font; a failure here is a build defect that the
@@ -100,17 +108,65 @@ fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
-/// The legend every chart draws: upper left, on a translucent white box.
-fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    font_size: u32,
+/// The plotting area in pixels.
+fn plot_rect<DB: DrawingBackend>(
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+) -> Rect {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    Rect::new(xs.start, ys.start, xs.end, ys.end)
+}
+
+/// Pixel samples along a polyline, every `step` pixels: what a legend should not hide.
+fn samples(points: &[(i32, i32)], step: f64) -> Vec<(i32, i32)> {
+    let mut out = Vec::new();
+    for w in points.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let len = f64::from(b.0 - a.0).hypot(f64::from(b.1 - a.1));
+        let n = (len / step).ceil().max(1.0) as i32;
+        for i in 0..n {
+            out.push((a.0 + (b.0 - a.0) * i / n, a.1 + (b.1 - a.1) * i / n));
+        }
+    }
+    out.extend(points.last());
+    out
+}
+
+/// A chart's frame: white background, title, axes with their labels. The bottom margin leaves
+/// room for the source caption.
+fn frame<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    y_label_area: u32,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+    root.fill(&WHITE).map_err(err)?;
+    ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 26))
+        .margin(20)
+        // Room for the last date label on the right, and for the caption below.
+        .margin_right(36)
+        .margin_bottom(26)
+        .x_label_area_size(50)
+        .y_label_area_size(y_label_area)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)
+}
+
+/// The axes of a chart of dates against FLOP.
+fn date_flop_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x_desc: &str,
 ) -> Result<(), String> {
     chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(("sans-serif", font_size))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
+        .configure_mesh()
+        .x_label_formatter(&year_month)
+        .y_label_formatter(&flop_label)
+        .y_desc("training operations (FLOP, log scale)")
+        .x_desc(x_desc)
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
+        .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(err)
 }
@@ -153,17 +209,30 @@ const YEAR_COLOURS: [RGBColor; 12] = [
     PURPLE_400,
 ];
 
+/// The colour of a release that moved b* (the floor falls).
+const B_STAR_COLOUR: RGBColor = DEEPORANGE_600;
+const LABEL_SIZE: u32 = 13;
+const LEGEND_SIZE: u32 = 15;
+/// Text width of a legend beside the plot, where long entries wrap.
+const LEGEND_WIDTH: i32 = 330;
+
 /// The floor over time.
 pub struct FloorChart<'a> {
     pub rows: &'a [HistoryRow],
     pub threshold_flop: f64,
+    /// The regime's one name for its line ([`crate::regimes::Regime::line_label`]).
     pub threshold_label: String,
     pub title: String,
 }
 
+/// The latest θ* setter of a history and the release date that made it one.
+fn current_setter(rows: &[HistoryRow]) -> Option<(&str, Date)> {
+    rows.last()
+        .map(|r| (r.floor.set_by.as_str(), r.floor.set_by_released))
+}
+
 impl Chart for FloorChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        root.fill(&WHITE).map_err(err)?;
         let first = self.rows.first().ok_or("no rows")?;
         let last = self.rows.last().ok_or("no rows")?;
         let (x0, x1) = (
@@ -182,58 +251,35 @@ impl Chart for FloorChart<'_> {
             .map(|r| r.floor.floor_flop_hi.log10())
             .fold(f64::NEG_INFINITY, f64::max);
         let (y0, y1) = ((lo.min(t) - 0.5).floor(), (hi.max(t) + 0.5).ceil());
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, ("sans-serif", 26))
-            .margin(20)
-            .x_label_area_size(50)
-            .y_label_area_size(80)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_label_formatter(&year_month)
-            .y_label_formatter(&flop_label)
-            .y_desc("training operations (FLOP, log scale)")
-            .x_desc("as-of date")
-            .label_style(("sans-serif", 16))
-            .axis_desc_style(("sans-serif", 18))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(err)?;
+        let mut chart = frame(root, &self.title, (x0, x1), (y0, y1), 80)?;
+        date_flop_mesh(&mut chart, "as-of date")?;
 
         let xs: Vec<f64> = self
             .rows
             .iter()
             .map(|r| year_fraction(r.floor.as_of))
             .collect();
-        let mut band: Vec<(f64, f64)> = xs
-            .iter()
-            .zip(self.rows)
-            .map(|(&x, r)| (x, r.floor.floor_flop_hi.log10()))
+        let at = |i: usize, v: f64| (xs[i], v.log10());
+        let upper: Vec<(f64, f64)> = (0..xs.len())
+            .map(|i| at(i, self.rows[i].floor.floor_flop_hi))
             .collect();
-        band.extend(
-            xs.iter()
-                .zip(self.rows)
-                .rev()
-                .map(|(&x, r)| (x, r.floor.floor_flop_lo.log10())),
-        );
+        let lower: Vec<(f64, f64)> = (0..xs.len())
+            .map(|i| at(i, self.rows[i].floor.floor_flop_lo))
+            .collect();
+        let central: Vec<(f64, f64)> = (0..xs.len())
+            .map(|i| at(i, self.rows[i].floor.floor_flop))
+            .collect();
+        let band: Vec<(f64, f64)> = upper.iter().chain(lower.iter().rev()).copied().collect();
+        let band_colour = BLUE_600.mix(0.18);
         chart
-            .draw_series(std::iter::once(Polygon::new(band, BLUE_600.mix(0.18))))
-            .map_err(err)?
-            .label("90% interval")
-            .legend(|(x, y)| {
-                Rectangle::new([(x, y - 6), (x + 20, y + 6)], BLUE_600.mix(0.18).filled())
-            });
+            .draw_series(std::iter::once(Polygon::new(band, band_colour)))
+            .map_err(err)?;
         chart
             .draw_series(LineSeries::new(
-                xs.iter()
-                    .zip(self.rows)
-                    .map(|(&x, r)| (x, r.floor.floor_flop.log10())),
+                central.iter().copied(),
                 BLUE_600.stroke_width(3),
             ))
-            .map_err(err)?
-            .label("capability floor")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE_600.stroke_width(3)));
+            .map_err(err)?;
         chart
             .draw_series(DashedLineSeries::new(
                 [(x0, t), (x1, t)],
@@ -241,48 +287,88 @@ impl Chart for FloorChart<'_> {
                 6,
                 RED_700.stroke_width(2),
             ))
-            .map_err(err)?
-            .label(self.threshold_label.as_str())
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RED_700.stroke_width(2)));
+            .map_err(err)?;
 
-        // The releases that moved the floor. A new θ* model is labelled (alternating above and
-        // below); a recipe that entered the frontier gets a marker only, so that busy months
-        // stay legible.
-        let mut previous_setter: Option<&str> = None;
-        let mut labelled = 0;
-        let mut marks = Vec::new();
-        for (&x, r) in xs.iter().zip(self.rows) {
-            let new_setter = previous_setter.is_some_and(|p| p != r.floor.set_by)
-                && r.moved_by.contains(&r.floor.set_by);
-            previous_setter = Some(&r.floor.set_by);
-            if r.moved_by.is_empty() {
-                continue;
+        // The releases that moved the floor: a new θ* model is a labelled dot, a recipe that
+        // entered the b* set a triangle (unlabelled: busy months would be unreadable).
+        let px = |p: &(f64, f64)| chart.backend_coord(p);
+        let mut dots = Vec::new();
+        let mut triangles = Vec::new();
+        for (i, r) in self.rows.iter().enumerate() {
+            let p = px(&central[i]);
+            if r.moved.iter().any(|m| m.by == MovedBy::ThetaStar) {
+                dots.push((p, r.floor.set_by.clone()));
             }
-            let y = r.floor.floor_flop.log10();
-            marks.push((x, y, new_setter.then(|| r.floor.set_by.clone()), labelled));
-            if new_setter {
-                labelled += 1;
+            if r.moved.iter().any(|m| m.by == MovedBy::BStar) {
+                // Below the dot when a release moved both.
+                let dy = if dots.last().is_some_and(|d| d.0 == p) {
+                    11
+                } else {
+                    0
+                };
+                triangles.push((p.0, p.1 + dy));
             }
         }
-        chart
-            .draw_series(marks.iter().map(|(x, y, label, i)| {
-                let dy = if i % 2 == 0 { -22 } else { 12 };
-                let text = label.clone().unwrap_or_default();
-                // Near the right edge, the label goes to the left of its marker (about 7 px a
-                // character at this size) so that it is not cut off.
-                let dx = if *x > x0 + 0.85 * (x1 - x0) {
-                    -6 - 7 * text.chars().count() as i32
-                } else {
-                    6
-                };
-                let size = if label.is_some() { 5 } else { 3 };
-                EmptyElement::at((*x, *y))
-                    + Circle::new((0, 0), size, BLUE_600.filled())
-                    + Text::new(text, (dx, dy), ("sans-serif", 13).into_font().color(&BLACK))
-            }))
-            .map_err(err)?;
-        legend(&mut chart, 16)?;
-        Ok(())
+        for &p in &triangles {
+            root.draw(&down_triangle(p, 5, B_STAR_COLOUR.to_rgba(), true))
+                .map_err(err)?;
+        }
+        for (p, _) in &dots {
+            root.draw(&Circle::new(*p, 5, BLUE_600.filled()))
+                .map_err(err)?;
+        }
+
+        let line_px: Vec<(i32, i32)> = central.iter().map(px).collect();
+        let threshold_px = [px(&(x0, t)), px(&(x1, t))];
+        let plot = plot_rect(&chart);
+        let setter = current_setter(self.rows)
+            .map(|(id, released)| format!("; θ* now set by {id} (released {released})"))
+            .unwrap_or_default();
+        let legend = Legend::new(
+            vec![
+                (Key::Band(band_colour), "90% interval".into()),
+                (
+                    Key::Line(BLUE_600.stroke_width(3), false),
+                    format!("capability floor{setter}"),
+                ),
+                (
+                    Key::Line(RED_700.stroke_width(2), true),
+                    self.threshold_label.clone(),
+                ),
+                (
+                    Key::Dot(BLUE_600.to_rgba(), true),
+                    "θ* moved: a more capable open model (named)".into(),
+                ),
+                (
+                    Key::Down(B_STAR_COLOUR.to_rgba(), true),
+                    "b* moved: a more efficient published recipe".into(),
+                ),
+            ],
+            LEGEND_SIZE,
+        );
+        let mut marks = samples(&line_px, 6.0);
+        marks.extend(samples(&upper.iter().map(px).collect::<Vec<_>>(), 6.0));
+        marks.extend(samples(&lower.iter().map(px).collect::<Vec<_>>(), 6.0));
+        marks.extend(samples(&threshold_px, 6.0));
+        let legend_rect = legend.best_corner(plot, &marks);
+
+        let mut placer = Placer::new(plot);
+        placer.block(legend_rect);
+        placer.block_line(&line_px);
+        placer.block_line(&threshold_px);
+        for (p, _) in &dots {
+            placer.block(Rect::around(*p, 6));
+        }
+        for p in &triangles {
+            placer.block(Rect::around(*p, 6));
+        }
+        // The latest setter first: it gets the nearest spot.
+        for (p, id) in dots.iter().rev() {
+            let placed = placer.place(ink(id, LABEL_SIZE), *p, 6);
+            draw_label(root, id, LABEL_SIZE, &placed)?;
+        }
+        legend.draw(root, legend_rect)?;
+        caption(root, self.size())
     }
 }
 
@@ -291,14 +377,18 @@ pub struct FrontierChart<'a> {
     pub points: &'a [Point],
     pub fit: Fit,
     pub as_of: Date,
-    /// b* at the as-of date.
-    pub b_star: f64,
+    /// The floor at the as-of date: θ*, its setter, b* and its setters.
+    pub floor: &'a Floor,
     pub title: String,
 }
 
 impl Chart for FrontierChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1400, 760)
+    }
+
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        root.fill(&WHITE).map_err(err)?;
+        let f = self.floor;
         let pts: Vec<(&Point, f64)> = self
             .points
             .iter()
@@ -308,24 +398,76 @@ impl Chart for FrontierChart<'_> {
         if pts.is_empty() {
             return Err("no model with a compute figure".into());
         }
+        let floor_x = f.floor_flop.log10();
         let (x0, x1) = pts
             .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (_, x)| {
-                (a.min(*x), b.max(*x))
-            });
+            .fold((floor_x, floor_x), |(a, b), (_, x)| (a.min(*x), b.max(*x)));
         let (y0, y1) = pts
             .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (p, _)| {
+            .fold((f.theta_star, f.theta_star), |(a, b), (p, _)| {
                 (a.min(p.capability), b.max(p.capability))
             });
         let (x0, x1, y0, y1) = ((x0 - 0.3).floor(), (x1 + 0.3).ceil(), y0 - 5.0, y1 + 5.0);
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, ("sans-serif", 26))
-            .margin(20)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(err)?;
+        let first_year = pts.iter().map(|(p, _)| p.released.year()).min();
+        let last_year = pts.iter().map(|(p, _)| p.released.year()).max();
+        let (first_year, last_year) = (first_year.unwrap_or(2020), last_year.unwrap_or(2020));
+        let colour_of = |year: i16| YEAR_COLOURS[(year - first_year) as usize % YEAR_COLOURS.len()];
+        let setters = if f.b_star_set_by.is_empty() {
+            String::new()
+        } else {
+            format!(", set by {}", f.b_star_set_by.join(", "))
+        };
+        let mut entries = vec![
+            (
+                Key::Line(GREY_600.stroke_width(2), false),
+                format!("typical recipe (k = {:.1} ECI per 10× compute)", self.fit.k),
+            ),
+            (
+                Key::Line(RED_700.stroke_width(2), true),
+                format!("efficiency frontier b* = {:.1}{setters}", f.b_star),
+            ),
+            (
+                Key::Line(BLUE_600.stroke_width(2), true),
+                format!(
+                    "θ* = {:.1} ECI, set by {} (most capable open model{})",
+                    f.theta_star,
+                    f.set_by,
+                    if pts.iter().any(|(p, _)| p.id == f.set_by) {
+                        ""
+                    } else {
+                        "; no compute figure, so not plotted"
+                    }
+                ),
+            ),
+            (
+                Key::Dot(BLACK.to_rgba(), false),
+                format!(
+                    "floor: the frontier's compute at θ*, {:.2e} FLOP",
+                    f.floor_flop
+                ),
+            ),
+            (Key::Dot(GREY_600.to_rgba(), true), "open weights".into()),
+            (Key::Dot(GREY_600.to_rgba(), false), "closed".into()),
+        ];
+        for year in first_year..=last_year {
+            if pts.iter().any(|(p, _)| p.released.year() == year) {
+                entries.push((
+                    Key::Dot(colour_of(year).to_rgba(), true),
+                    format!("released in {year}"),
+                ));
+            }
+        }
+        let legend = Legend {
+            entries,
+            size: LEGEND_SIZE,
+            wrap: Some(LEGEND_WIDTH),
+        };
+        // The legend has its own column right of the plot: inside, it would hide models.
+        root.fill(&WHITE).map_err(err)?;
+        let (w, _) = self.size();
+        let (legend_w, _) = legend.extent();
+        let (plot_area, _) = root.split_horizontally(w as i32 - legend_w - 24);
+        let mut chart = frame(&plot_area, &self.title, (x0, x1), (y0, y1), 70)?;
         chart
             .configure_mesh()
             .x_label_formatter(&flop_label)
@@ -339,68 +481,78 @@ impl Chart for FrontierChart<'_> {
 
         let t = year_fraction(self.as_of);
         let line = |b: f64| [(x0, self.fit.k * x0 + b), (x1, self.fit.k * x1 + b)];
+        let typical = line(self.fit.typical_efficiency(t));
+        let frontier = line(f.b_star);
+        let theta = [(x0, f.theta_star), (x1, f.theta_star)];
+        let drop = [(floor_x, f.theta_star), (floor_x, y0)];
         chart
-            .draw_series(LineSeries::new(
-                line(self.fit.typical_efficiency(t)),
-                GREY_600.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(format!(
-                "typical recipe at {} (k = {:.1} ECI / 10× compute)",
-                self.as_of, self.fit.k
-            ))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], GREY_600.stroke_width(2)));
+            .draw_series(LineSeries::new(typical, GREY_600.stroke_width(2)))
+            .map_err(err)?;
         chart
             .draw_series(DashedLineSeries::new(
-                line(self.b_star),
+                frontier,
                 10,
                 6,
                 RED_700.stroke_width(2),
             ))
-            .map_err(err)?
-            .label(format!("efficiency frontier b* at {}", self.as_of))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RED_700.stroke_width(2)));
+            .map_err(err)?;
+        chart
+            .draw_series(DashedLineSeries::new(theta, 4, 4, BLUE_600.stroke_width(2)))
+            .map_err(err)?;
+        chart
+            .draw_series(DashedLineSeries::new(drop, 2, 4, BLACK.stroke_width(1)))
+            .map_err(err)?;
 
-        let first_year = pts
+        chart
+            .draw_series(pts.iter().map(|(p, x)| {
+                let colour = colour_of(p.released.year());
+                let style = if p.open {
+                    colour.filled()
+                } else {
+                    colour.stroke_width(2)
+                };
+                Circle::new((*x, p.capability), 5, style)
+            }))
+            .map_err(err)?;
+        let floor_mark = chart.backend_coord(&(floor_x, f.theta_star));
+        root.draw(&Circle::new(floor_mark, 6, BLACK.stroke_width(2)))
+            .map_err(err)?;
+
+        let px = |p: &(f64, f64)| chart.backend_coord(p);
+        let lines: Vec<Vec<(i32, i32)>> = [&typical[..], &frontier[..], &theta[..], &drop[..]]
             .iter()
-            .map(|(p, _)| p.released.year())
-            .min()
-            .unwrap_or(2020);
-        let last_year = pts
+            .map(|l| l.iter().map(px).collect())
+            .collect();
+        let dots: Vec<((i32, i32), &Point)> = pts
             .iter()
-            .map(|(p, _)| p.released.year())
-            .max()
-            .unwrap_or(first_year);
-        for year in first_year..=last_year {
-            let colour = YEAR_COLOURS[(year - first_year) as usize % YEAR_COLOURS.len()];
-            let of_year: Vec<&(&Point, f64)> = pts
-                .iter()
-                .filter(|(p, _)| p.released.year() == year)
-                .collect();
-            if of_year.is_empty() {
-                continue;
-            }
-            chart
-                .draw_series(of_year.iter().map(|(p, x)| {
-                    let style = if p.open {
-                        colour.filled()
-                    } else {
-                        colour.stroke_width(2)
-                    };
-                    Circle::new((*x, p.capability), 5, style)
-                }))
-                .map_err(err)?
-                .label(format!("{year}"))
-                .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.filled()));
+            .map(|(p, x)| (px(&(*x, p.capability)), *p))
+            .collect();
+        let plot = plot_rect(&chart);
+        let legend_rect = legend.rect_from((plot.x1 + 16, plot.y0));
+
+        let mut placer = Placer::new(plot);
+        for l in &lines {
+            placer.block_line(l);
         }
-        legend(&mut chart, 15)?;
-        root.draw(&Text::new(
-            "filled: open weights; ring: closed",
-            (80, self.size().1 as i32 - 22),
-            ("sans-serif", 14).into_font().color(&GREY_600),
-        ))
-        .map_err(err)?;
-        Ok(())
+        for (p, _) in &dots {
+            placer.block(Rect::around(*p, 6));
+        }
+        placer.block(Rect::around(floor_mark, 7));
+        // θ* and b* setters are named; θ*'s setter may have no compute figure (then it is
+        // named in the legend only).
+        let mut named: Vec<&str> = vec![f.set_by.as_str()];
+        named.extend(f.b_star_set_by.iter().map(String::as_str));
+        for id in named {
+            if let Some((p, _)) = dots.iter().find(|(_, q)| q.id == id) {
+                let placed = placer.place(ink(id, LABEL_SIZE), *p, 6);
+                draw_label(root, id, LABEL_SIZE, &placed)?;
+            }
+        }
+        let floor_text = format!("floor {:.2e} FLOP", f.floor_flop);
+        let placed = placer.place(ink(&floor_text, LABEL_SIZE), floor_mark, 7);
+        draw_label(root, &floor_text, LABEL_SIZE, &placed)?;
+        legend.draw(root, legend_rect)?;
+        caption(root, self.size())
     }
 }
 
@@ -416,7 +568,6 @@ pub struct ProgressChart<'a> {
 
 impl Chart for ProgressChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        root.fill(&WHITE).map_err(err)?;
         let xs: Vec<f64> = self.series.iter().map(|(d, _)| year_fraction(*d)).collect();
         let ys: Vec<f64> = self.series.iter().map(|(_, b)| *b).collect();
         let (x0, x1) = (
@@ -428,13 +579,7 @@ impl Chart for ProgressChart<'_> {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
                 (a.min(*y), b.max(*y))
             });
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, ("sans-serif", 26))
-            .margin(20)
-            .x_label_area_size(50)
-            .y_label_area_size(80)
-            .build_cartesian_2d(x0..x1, (y0 - 3.0)..(y1 + 3.0))
-            .map_err(err)?;
+        let mut chart = frame(root, &self.title, (x0, x1), (y0 - 3.0, y1 + 3.0), 80)?;
         chart
             .configure_mesh()
             .x_label_formatter(&year_month)
@@ -445,29 +590,300 @@ impl Chart for ProgressChart<'_> {
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;
+        let series: Vec<(f64, f64)> = xs.iter().copied().zip(ys.iter().copied()).collect();
         chart
             .draw_series(LineSeries::new(
-                xs.iter().copied().zip(ys.iter().copied()),
+                series.iter().copied(),
                 BLUE_600.stroke_width(3),
             ))
-            .map_err(err)?
-            .label("b*: most efficient published recipe")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE_600.stroke_width(3)));
+            .map_err(err)?;
+        let mut entries = vec![(
+            Key::Line(BLUE_600.stroke_width(3), false),
+            "b*: most efficient published recipe".to_string(),
+        )];
+        let mut marks: Vec<(i32, i32)> = series.iter().map(|p| chart.backend_coord(p)).collect();
         if let Some(s) = self.slope {
             let mx = xs.iter().sum::<f64>() / xs.len() as f64;
             let my = ys.iter().sum::<f64>() / ys.len() as f64;
             let factor = crate::frontier::progress_factor(s, self.k);
+            let trend = [(x0, my + s * (x0 - mx)), (x1, my + s * (x1 - mx))];
             chart
-                .draw_series(DashedLineSeries::new([(x0, my + s * (x0 - mx)), (x1, my + s * (x1 - mx))], 10, 6, RED_700.stroke_width(2)))
-                .map_err(err)?
-                .label(format!(
+                .draw_series(DashedLineSeries::new(trend, 10, 6, RED_700.stroke_width(2)))
+                .map_err(err)?;
+            entries.push((
+                Key::Line(RED_700.stroke_width(2), true),
+                format!(
                     "trend: {s:+.1} ECI points/yr = {factor:.1}× less compute/yr (halving in {:.1} months)",
                     crate::frontier::halving_months(factor)
-                ))
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RED_700.stroke_width(2)));
+                ),
+            ));
+            let trend_px: Vec<(i32, i32)> = trend.iter().map(|p| chart.backend_coord(p)).collect();
+            marks.extend(samples(&trend_px, 6.0));
         }
-        legend(&mut chart, 16)?;
-        Ok(())
+        let legend = Legend::new(entries, LEGEND_SIZE);
+        let rect = legend.best_corner(plot_rect(&chart), &samples(&marks, 6.0));
+        legend.draw(root, rect)?;
+        caption(root, self.size())
+    }
+}
+
+/// The projection as a fan: the floor's history to the as-of date, then the central trend with
+/// the 50% and 90% bands of the resamples, the threshold and when the floor reaches it.
+pub struct ProjectionChart<'a> {
+    /// The floor up to the as-of date (may be empty).
+    pub history: &'a [HistoryRow],
+    pub projection: &'a Projection,
+    /// The regime's one name for its line ([`crate::regimes::Regime::line_label`]).
+    pub threshold_label: String,
+    pub title: String,
+}
+
+const FAN_COLOUR: RGBColor = DEEPORANGE_600;
+
+impl Chart for ProjectionChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let p = self.projection;
+        let rows = &p.rows;
+        let first = rows.first().ok_or("no projection rows")?;
+        let start = self
+            .history
+            .first()
+            .map_or(first.date, |r| r.floor.as_of.min(first.date));
+        let (x0, x1) = (
+            year_fraction(start),
+            year_fraction(p.until).max(year_fraction(start) + 0.1),
+        );
+        let t = p.threshold_flop.log10();
+        let values = rows
+            .iter()
+            .flat_map(|r| [r.floor_flop_lo, r.floor_flop_hi])
+            .chain(
+                self.history
+                    .iter()
+                    .flat_map(|r| [r.floor.floor_flop_lo, r.floor.floor_flop_hi]),
+            )
+            .map(f64::log10);
+        let (lo, hi) = values.fold((t, t), |(a, b), v| (a.min(v), b.max(v)));
+        let (y0, y1) = ((lo - 0.5).floor(), (hi + 0.5).ceil());
+        let mut chart = frame(root, &self.title, (x0, x1), (y0, y1), 80)?;
+        date_flop_mesh(&mut chart, "date")?;
+
+        let xy = |d: Date, v: f64| (year_fraction(d), v.log10());
+        let band = |upper: &dyn Fn(&ProjectionRow) -> f64,
+                    lower: &dyn Fn(&ProjectionRow) -> f64| {
+            rows.iter()
+                .map(|r| xy(r.date, upper(r)))
+                .chain(rows.iter().rev().map(|r| xy(r.date, lower(r))))
+                .collect::<Vec<_>>()
+        };
+        let outer = FAN_COLOUR.mix(0.15);
+        let inner = FAN_COLOUR.mix(0.32);
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                band(&|r| r.floor_flop_hi, &|r| r.floor_flop_lo),
+                outer,
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                band(&|r| r.floor_flop_q75, &|r| r.floor_flop_q25),
+                inner,
+            )))
+            .map_err(err)?;
+        let centre: Vec<(f64, f64)> = rows.iter().map(|r| xy(r.date, r.floor_flop)).collect();
+        chart
+            .draw_series(LineSeries::new(
+                centre.iter().copied(),
+                FAN_COLOUR.stroke_width(3),
+            ))
+            .map_err(err)?;
+
+        let history_colour = BLUE_600.mix(0.18);
+        let past: Vec<(f64, f64)> = self
+            .history
+            .iter()
+            .map(|r| xy(r.floor.as_of, r.floor.floor_flop))
+            .collect();
+        if !self.history.is_empty() {
+            let band: Vec<(f64, f64)> = self
+                .history
+                .iter()
+                .map(|r| xy(r.floor.as_of, r.floor.floor_flop_hi))
+                .chain(
+                    self.history
+                        .iter()
+                        .rev()
+                        .map(|r| xy(r.floor.as_of, r.floor.floor_flop_lo)),
+                )
+                .collect();
+            chart
+                .draw_series(std::iter::once(Polygon::new(band, history_colour)))
+                .map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(
+                    past.iter().copied(),
+                    BLUE_600.stroke_width(3),
+                ))
+                .map_err(err)?;
+        }
+        let threshold = [(x0, t), (x1, t)];
+        chart
+            .draw_series(DashedLineSeries::new(
+                threshold,
+                10,
+                6,
+                RED_700.stroke_width(2),
+            ))
+            .map_err(err)?;
+        let now = [(year_fraction(p.as_of), y0), (year_fraction(p.as_of), y1)];
+        chart
+            .draw_series(DashedLineSeries::new(now, 2, 4, BLACK.stroke_width(1)))
+            .map_err(err)?;
+
+        let px = |q: &(f64, f64)| chart.backend_coord(q);
+        let mut lines: Vec<Vec<(i32, i32)>> = vec![
+            centre.iter().map(px).collect(),
+            past.iter().map(px).collect(),
+            threshold.iter().map(px).collect(),
+            now.iter().map(px).collect(),
+        ];
+        let mut marks: Vec<(i32, i32)> = Vec::new();
+        for edge in [
+            band(&|r| r.floor_flop_hi, &|r| r.floor_flop_lo),
+            self.history
+                .iter()
+                .map(|r| xy(r.floor.as_of, r.floor.floor_flop_hi))
+                .collect(),
+            self.history
+                .iter()
+                .map(|r| xy(r.floor.as_of, r.floor.floor_flop_lo))
+                .collect(),
+        ] {
+            marks.extend(samples(&edge.iter().map(px).collect::<Vec<_>>(), 6.0));
+        }
+
+        // When the floor reaches the threshold: a dot on the line, its 90% interval as a bar.
+        let pct = 100.0 * p.crossing_probability;
+        let crossing = p.crossing.map(|d| {
+            let bar_end = p.crossing_hi.unwrap_or(p.until);
+            let bar = [
+                px(&xy(p.crossing_lo.unwrap_or(d), p.threshold_flop)),
+                px(&xy(bar_end, p.threshold_flop)),
+            ];
+            let text = if d == p.as_of {
+                "already above the threshold".to_string()
+            } else {
+                format!(
+                    "reaches {} on {d} (90%: {} – {}; {pct:.0}% of resamples by {})",
+                    crate::regimes::power_of_ten(p.threshold_flop),
+                    p.crossing_lo.map_or("—".into(), |d| d.to_string()),
+                    p.crossing_hi
+                        .map_or(format!("after {}", p.until), |d| d.to_string()),
+                    p.until
+                )
+            };
+            (px(&xy(d, p.threshold_flop)), bar, text)
+        });
+        if let Some((dot, bar, _)) = &crossing {
+            root.draw(&PathElement::new(
+                [(bar[0].0, bar[0].1 - 5), (bar[0].0, bar[0].1 + 5)],
+                BLACK.stroke_width(2),
+            ))
+            .map_err(err)?;
+            root.draw(&PathElement::new(
+                [(bar[1].0, bar[1].1 - 5), (bar[1].0, bar[1].1 + 5)],
+                BLACK.stroke_width(2),
+            ))
+            .map_err(err)?;
+            root.draw(&PathElement::new(bar.to_vec(), BLACK.stroke_width(2)))
+                .map_err(err)?;
+            root.draw(&Circle::new(*dot, 6, BLACK.filled()))
+                .map_err(err)?;
+            lines.push(bar.to_vec());
+        }
+
+        let mut entries = Vec::new();
+        if !self.history.is_empty() {
+            entries.push((
+                Key::Line(BLUE_600.stroke_width(3), false),
+                "floor as computed at each date (90% interval shaded)".to_string(),
+            ));
+        }
+        entries.extend([
+            (
+                Key::Line(FAN_COLOUR.stroke_width(3), false),
+                format!(
+                    "projected from {}: θ* {:+.1}, b* {:+.1} ECI points/yr",
+                    p.as_of, p.theta_star_slope, p.b_star_slope
+                ),
+            ),
+            (Key::Band(inner), "50% of resamples".to_string()),
+            (Key::Band(outer), "90% of resamples".to_string()),
+            (
+                Key::Line(RED_700.stroke_width(2), true),
+                self.threshold_label.clone(),
+            ),
+        ]);
+        if crossing.is_some() {
+            entries.push((
+                Key::Dot(BLACK.to_rgba(), true),
+                "when the central trend reaches it, with the 90% interval".to_string(),
+            ));
+        } else {
+            entries.push((
+                Key::Dot(BLACK.to_rgba(), false),
+                format!(
+                    "the central trend does not reach it by {} ({pct:.0}% of resamples do)",
+                    p.until
+                ),
+            ));
+        }
+        let legend = Legend::new(entries, LEGEND_SIZE);
+        let plot = plot_rect(&chart);
+        for l in &lines {
+            marks.extend(samples(l, 6.0));
+        }
+        let legend_rect = legend.best_corner(plot, &marks);
+        let mut placer = Placer::new(plot);
+        placer.block(legend_rect);
+        for l in &lines {
+            placer.block_line(l);
+        }
+        if let Some((dot, _, text)) = &crossing {
+            placer.block(Rect::around(*dot, 7));
+            let placed = placer.place(ink(text, LABEL_SIZE), *dot, 7);
+            draw_label(root, text, LABEL_SIZE, &placed)?;
+        }
+        legend.draw(root, legend_rect)?;
+        caption(root, self.size())
+    }
+}
+
+/// Any of the charts, for code that picks one at run time (the `chart` command and its tests).
+pub enum AnyChart<'a> {
+    Floor(FloorChart<'a>),
+    Frontier(FrontierChart<'a>),
+    Progress(ProgressChart<'a>),
+    Projection(ProjectionChart<'a>),
+}
+
+impl Chart for AnyChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        match self {
+            AnyChart::Floor(c) => c.size(),
+            AnyChart::Frontier(c) => c.size(),
+            AnyChart::Progress(c) => c.size(),
+            AnyChart::Projection(c) => c.size(),
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        match self {
+            AnyChart::Floor(c) => c.draw(root),
+            AnyChart::Frontier(c) => c.draw(root),
+            AnyChart::Progress(c) => c.draw(root),
+            AnyChart::Projection(c) => c.draw(root),
+        }
     }
 }
 
@@ -486,6 +902,7 @@ mod tests {
 
     use crate::floor::{self, Options, Step};
     use crate::frontier::synthetic_points;
+    use crate::report::ink::{assert_legible, text_boxes};
 
     fn charts_of_the_synthetic_world(dir: &Path, ext: &str) {
         let points = synthetic_points();
@@ -508,15 +925,24 @@ mod tests {
         };
         render(&chart, &dir.join(format!("floor.{ext}"))).unwrap();
         let (fit, series) = floor::frontier_series(&points, to, &opts).unwrap();
-        let b_star = series.last().unwrap().1;
+        let floor = floor::floor_at(&points, to, &opts).unwrap();
         let chart = FrontierChart {
             points: &points,
             fit,
             as_of: to,
-            b_star,
+            floor: &floor,
             title: "frontier".into(),
         };
         render(&chart, &dir.join(format!("frontier.{ext}"))).unwrap();
+        let projection =
+            floor::project(&points, to, Date::new(2030, 1, 1).unwrap(), 1e26, &opts).unwrap();
+        let chart = ProjectionChart {
+            history: &rows,
+            projection: &projection,
+            threshold_label: "1e26 (4E091)".into(),
+            title: "projection".into(),
+        };
+        render(&chart, &dir.join(format!("project.{ext}"))).unwrap();
         let slope = crate::frontier::slope(
             &series
                 .iter()
@@ -544,9 +970,11 @@ mod tests {
             "floor.svg",
             "frontier.svg",
             "progress.svg",
+            "project.svg",
             "floor.png",
             "frontier.png",
             "progress.png",
+            "project.png",
         ] {
             let x = std::fs::read(a.path().join(name)).unwrap();
             assert!(x.len() > 1000, "{name} is {} bytes", x.len());
@@ -558,6 +986,88 @@ mod tests {
         }
         if let Some(dir) = std::env::var_os("CAPFLOOR_CHART_DIR") {
             charts_of_the_synthetic_world(Path::new(&dir), "png");
+        }
+    }
+
+    #[test]
+    fn every_chart_carries_the_source_caption_and_no_text_touches_other_text() {
+        let points = synthetic_points();
+        let opts = Options {
+            resamples: 50,
+            ..Options::default()
+        };
+        let (from, to) = (
+            Date::new(2022, 1, 1).unwrap(),
+            Date::new(2026, 12, 1).unwrap(),
+        );
+        let rows = floor::history(&points, from, to, Step::Month, &opts)
+            .unwrap()
+            .rows;
+        let label = "4E091 ≥ 10²⁶ FLOP (not enforced since 2025-05-13)".to_string();
+        let floor_chart = FloorChart {
+            rows: &rows,
+            threshold_flop: 1e26,
+            threshold_label: label.clone(),
+            title: "floor".into(),
+        };
+        let (fit, series) = floor::frontier_series(&points, to, &opts).unwrap();
+        let f = floor::floor_at(&points, to, &opts).unwrap();
+        let frontier_chart = FrontierChart {
+            points: &points,
+            fit,
+            as_of: to,
+            floor: &f,
+            title: "frontier".into(),
+        };
+        let progress_chart = ProgressChart {
+            series: &series,
+            k: fit.k,
+            slope: Some(7.5),
+            title: "progress".into(),
+        };
+        let projection =
+            floor::project(&points, to, Date::new(2031, 1, 1).unwrap(), 1e26, &opts).unwrap();
+        let projection_chart = ProjectionChart {
+            history: &rows,
+            projection: &projection,
+            threshold_label: label.clone(),
+            title: "projection".into(),
+        };
+        let charts = [
+            AnyChart::Floor(floor_chart),
+            AnyChart::Frontier(frontier_chart),
+            AnyChart::Progress(progress_chart),
+            AnyChart::Projection(projection_chart),
+        ];
+        for (chart, name) in charts
+            .iter()
+            .zip(["floor", "frontier", "progress", "project"])
+        {
+            assert_legible(chart, name);
+            let texts: Vec<String> = text_boxes(chart)
+                .unwrap()
+                .into_iter()
+                .map(|b| b.text)
+                .collect();
+            assert!(
+                texts.contains(&super::super::layout::caption_text()),
+                "{name}: no caption in {texts:?}"
+            );
+            if name == "floor" || name == "project" {
+                assert!(texts.contains(&label), "{name}: {texts:?}");
+            }
+            if name == "frontier" {
+                // The legend names θ* and its setter, and b*'s setters are labelled.
+                assert!(
+                    texts
+                        .iter()
+                        .any(|t| t.contains("θ*") && t.contains(&f.set_by)),
+                    "{texts:?}"
+                );
+                for id in &f.b_star_set_by {
+                    assert!(texts.contains(id), "{id} is not labelled: {texts:?}");
+                }
+            }
         }
     }
 

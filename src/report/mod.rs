@@ -1,5 +1,6 @@
 /*!
-Everything capfloor writes to files: charts now, and the technical-opinion dossier. Every file is
+Everything capfloor writes to files: charts, the floor explorer page, and the technical-opinion
+dossier. Every file is
 written to a temporary name beside its destination and renamed into place, so that a failed run
 never leaves a half-written file where a reader expects a whole one.
 */
@@ -9,7 +10,10 @@ use std::path::{Path, PathBuf};
 
 pub mod chart;
 pub mod dossier;
+pub mod explore;
 pub mod fingerprint;
+pub mod ink;
+pub mod layout;
 
 /// A file that could not be written, or a chart that could not be drawn.
 #[derive(Debug, thiserror::Error)]

@@ -258,6 +258,7 @@ fn charts_are_written_as_svg_or_png_and_other_names_are_refused() {
         ("floor", "f.svg"),
         ("frontier", "g.png"),
         ("progress", "p.svg"),
+        ("project", "h.png"),
     ] {
         let out = wd
             .run(&[

@@ -3,6 +3,7 @@
 
 mod classify;
 mod dossier;
+mod explore;
 mod fixtures;
 mod floor;
 mod hostile_checkpoint;
