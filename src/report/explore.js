@@ -374,12 +374,16 @@
   }
   show(start);
   if (hash.model) {
-    var mark = document.querySelector('.m[data-id="' + (window.CSS && CSS.escape ? CSS.escape(hash.model) : hash.model) + '"]');
+    // Ids match case-insensitively, as on the command line.
+    var wanted = hash.model.toLowerCase(), mark = null;
+    document.querySelectorAll(".m[data-id]").forEach(function (m) {
+      if (!mark && m.getAttribute("data-id").toLowerCase() === wanted) mark = m;
+    });
     if (mark) {
       var box = mark.getBoundingClientRect();
       mark.classList.add("hot"); hot = mark;
       tipAt(modelNodes(models[Number(mark.getAttribute("data-i"))]), box.left + window.scrollX + box.width / 2, box.top + window.scrollY + box.height / 2);
-      tip.setAttribute("data-model", hash.model);
+      tip.setAttribute("data-model", mark.getAttribute("data-id"));
     }
   }
   document.body.setAttribute("data-ready", "1");

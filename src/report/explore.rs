@@ -364,7 +364,7 @@ fn model_records(
             let (plot, note) = match (point, m.training_compute_flop) {
                 (Some(p), Some(_)) if p.log10_compute.is_some() => (
                     Plot::Scatter,
-                    (m.distilled && !opts.floor.include_distilled).then_some(Note::Distilled),
+                    (m.distilled() && !opts.floor.include_distilled).then_some(Note::Distilled),
                 ),
                 (Some(_), Some(_)) => (Plot::Strip, Some(Note::BelowMinConfidence)),
                 (Some(_), None) => (Plot::None, Some(Note::NoCompute)),
@@ -392,7 +392,7 @@ fn model_records(
                 parameters_total: m.parameters_total,
                 parameters_active: m.parameters_active,
                 training_tokens: m.training_tokens,
-                distilled: m.distilled,
+                distilled: m.distilled(),
                 source: m.source.clone(),
                 capability: c.map(|c| c.capability),
                 capability_lo: c.map(|c| c.capability_lo),

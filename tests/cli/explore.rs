@@ -279,7 +279,7 @@ fn the_explorer_renders_in_chromium_with_every_model_and_the_numbers_of_floor_js
         .json();
     let tip_start = dom.find("id=\"tip\"").expect("the tooltip");
     let tip = unescape(&dom[tip_start..tip_start + dom[tip_start..].find("</div>").unwrap()]);
-    assert!(tip.contains("data-model=\"DeepSeek-R1\""), "{tip}");
+    assert!(tip.contains("data-model=\"deepseek-r1\""), "{tip}");
     for expected in [
         "DeepSeek-R1".to_string(),
         shown_model["organization"].as_str().unwrap().to_string(),
