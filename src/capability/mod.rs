@@ -156,7 +156,7 @@ pub enum Error {
         as_of: Option<Date>,
     },
     /// Scores for a benchmark the fitted items do not include.
-    #[error("benchmark {0:?} is not in the registry")]
+    #[error("benchmark {0:?} is not among the fitted benchmarks")]
     UnknownBenchmark(String),
 }
 
