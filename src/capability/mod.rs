@@ -13,7 +13,7 @@ y_mb ≈ σ(α_b · (θ_m − δ_b))
 with θ_m the model's capability, δ_b the benchmark's difficulty and α_b its slope. Models scored
 on at least four distinct benchmarks are fitted jointly with the benchmarks by least squares with
 Epoch's L2 penalty, (0.1 / P) · Σ (θ² + δ² + α²) over the P free parameters; WinoGrande's slope is
-fixed at 1 and its difficulty at 0 ([`irt`]). Every other model is then placed under the fitted
+fixed at 1 and its difficulty at 0 (`irt.rs`). Every other model is then placed under the fitted
 benchmarks, θ alone. The raw scale is tied to the ECI scale by an affine map ([`scale`]).
 
 A fit reads only the scores of its [`Selection`]: the whole registry ([`fit`]) or a vintage, what
