@@ -1,10 +1,14 @@
 """Wall time of the capability fit and of the floor with 1,000 bootstrap resamples on the
-embedded registry (targets: under 2 s each on 2 cores). Usage, from the repository root:
+embedded registry (targets: under 2 s each on 2 cores), and the in-process time of one capability
+fit, whole-registry and per monthly vintage 2023-01 to 2026-12 (target: well under 50 ms a fit, so
+that 48 vintages fit in a fraction of `floor history`'s 5 s). Usage, from the repository root:
 
     python3 benchmarks/floor/run.py [RUNS]
 
 Each command includes process start-up and loading the embedded registry; `floor` includes the
-capability fit it rests on."""
+capability fit it rests on. The in-process figures come from `cargo run --release --example
+vintage-fits -- RUNS` (`benchmarks/floor/vintage_fits.rs`): medians over RUNS repeats."""
+import json
 import os
 import statistics
 import subprocess
@@ -36,6 +40,18 @@ def main():
             subprocess.run([BIN, *args], check=True, capture_output=True)
             times.append(time.perf_counter() - start)
         print(f"{name:<30} median {statistics.median(times) * 1000:7.1f} ms  max {max(times) * 1000:7.1f} ms")
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "vintage-fits"], cwd=ROOT, check=True)
+    out = subprocess.run(
+        [os.path.join(ROOT, "target", "release", "examples", "vintage-fits"), str(RUNS)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    fits = json.loads(out)
+    print(f"{'capability fit, whole registry':<30} median {fits['whole_registry_ms']:7.1f} ms (in process)")
+    print(
+        f"{'capability fit, per vintage':<30} median {fits['vintage_median_ms']:7.1f} ms  max {fits['vintage_max_ms']:7.1f} ms  "
+        f"all {fits['vintages']}: {fits['vintages_total_ms']:.0f} ms; at most {fits['max_iterations']} iterations, "
+        f"all converged: {fits['all_converged']}; largest {fits['largest_vintage']}"
+    )
 
 
 main()

@@ -207,14 +207,18 @@ impl Placer {
 
     /// Conflicts of a label with ink `rect` and leader `leader`: 0 when the spot is free.
     fn conflicts(&self, rect: &Rect, leader: Option<((i32, i32), (i32, i32))>) -> usize {
+        // Text over text, or off the canvas, is never acceptable when any other spot exists;
+        // text over a mark or a line only costs legibility. So when no spot is free, the
+        // fallback is the one that covers the fewest marks and lines without touching text.
+        const TEXT: usize = 1_000;
         let padded = rect.inflate(self.pad);
-        let mut n = usize::from(!self.bounds.contains(&padded));
+        let mut n = TEXT * usize::from(!self.bounds.contains(&padded));
         n += self
             .blocked
             .iter()
             .filter(|b| b.intersects(&padded))
             .count();
-        n += self.labels.iter().filter(|b| b.intersects(&padded)).count();
+        n += TEXT * self.labels.iter().filter(|b| b.intersects(&padded)).count();
         n += self
             .lines
             .iter()

@@ -1,6 +1,7 @@
 //! Integration tests: each module runs the real `capfloor` binary on fixtures it writes into a
 //! scratch directory (see `workdir.rs`), one module per subcommand.
 
+mod capability;
 mod classify;
 mod dossier;
 mod explore;
