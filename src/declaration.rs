@@ -135,7 +135,7 @@ pub use crate::tomlfile::Error;
 
 impl Declaration {
     pub fn load(path: &Path) -> Result<Declaration, Error> {
-        Self::parse(path, &crate::tomlfile::read(path)?)
+        Self::parse(path, &crate::tomlfile::read(path, &crate::fsio::DECLARATION)?)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Declaration, Error> {

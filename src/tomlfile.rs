@@ -13,12 +13,9 @@ use serde::{Deserialize, Deserializer};
 /// outside what its field allows.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// Not a regular file, too large for its kind, not UTF-8, or unreadable.
+    #[error(transparent)]
+    File(#[from] crate::fsio::Error),
     /// Not valid TOML, or a field of the wrong type; the message gives line and column.
     #[error("{}: {message}", path.display())]
     Toml { path: PathBuf, message: String },
@@ -31,12 +28,9 @@ pub enum Error {
     },
 }
 
-/// Reads `path` as text.
-pub fn read(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+/// Reads `path` as text, within `limit` (see [`crate::fsio`]).
+pub fn read(path: &Path, limit: &crate::fsio::Limit) -> Result<String, Error> {
+    Ok(crate::fsio::read_to_string(path, limit)?)
 }
 
 /// Parses `text` (the contents of `path`) as `T`.

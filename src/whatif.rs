@@ -48,7 +48,7 @@ pub use crate::tomlfile::Error;
 impl Release {
     /// Reads and checks a what-if file.
     pub fn load(path: &Path) -> Result<Release, Error> {
-        Self::parse(path, &crate::tomlfile::read(path)?)
+        Self::parse(path, &crate::tomlfile::read(path, &crate::fsio::WHAT_IF)?)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Release, Error> {

@@ -20,9 +20,13 @@ use crate::Error;
 pub struct Args {
     #[arg(value_enum)]
     pub kind: Kind,
-    /// Output file; the extension (.svg or .png) picks the format.
+    /// Output file; the extension (.svg or .png) picks the format. An existing file is replaced
+    /// only if capfloor wrote it (see --force).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Replace --out even if it is not a chart capfloor wrote (never an input of the run).
+    #[arg(long)]
+    pub force: bool,
     /// Start of the floor chart (default: two years before --to).
     #[arg(long, value_name = "DATE")]
     pub from: Option<Date>,
@@ -51,6 +55,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
     let points = points::load(sources, args.method.min_confidence.as_deref())?;
     let to = args.to.unwrap_or_else(today);
     let opts = args.method.options();
+    let guard = sources.guard(args.force, Vec::new());
     match args.kind {
         Kind::Floor => {
             let from = args
@@ -72,7 +77,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                     from, to, opts.recipe
                 ),
             };
-            chart::render(&chart, &args.out)?;
+            chart::render(&chart, &args.out, &guard)?;
         }
         Kind::Frontier => {
             let (fit, _) = floor::frontier_series(&points, to, &opts)?;
@@ -93,7 +98,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                 b_star,
                 title: format!("Capability against training compute, models released by {to}"),
             };
-            chart::render(&chart, &args.out)?;
+            chart::render(&chart, &args.out, &guard)?;
         }
         Kind::Progress => {
             let (fit, series) = floor::frontier_series(&points, to, &opts)?;
@@ -112,7 +117,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                     opts.recipe
                 ),
             };
-            chart::render(&chart, &args.out)?;
+            chart::render(&chart, &args.out, &guard)?;
         }
     }
     if args.json {

@@ -25,6 +25,13 @@ impl Sources {
     pub fn registry(&self) -> Result<Registry, Error> {
         Ok(Registry::open(self.registry_dir.as_deref())?)
     }
+
+    /// What a command writing files may replace: with `--force`, anything but the run's
+    /// `inputs` and the registry directory it reads.
+    pub fn guard(&self, force: bool, mut inputs: Vec<PathBuf>) -> crate::fsio::Guard {
+        inputs.extend(self.registry_dir.iter().cloned());
+        crate::fsio::Guard { force, inputs }
+    }
 }
 
 /// The 4E091 regime's base threshold and status, printed beside every floor.

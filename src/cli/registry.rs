@@ -35,6 +35,9 @@ pub enum Command {
         /// Corrections to apply (default: OUT/overrides.csv).
         #[arg(long, value_name = "FILE")]
         overrides: Option<PathBuf>,
+        /// Replace CSVs in OUT even if they do not start with capfloor's header (never an input).
+        #[arg(long)]
+        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -89,13 +92,15 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             epoch,
             out: dir,
             overrides,
+            force,
             json,
         } => {
             let overrides = overrides
                 .clone()
                 .unwrap_or_else(|| dir.join("overrides.csv"));
             let imported = import::import(epoch, &overrides)?;
-            let files = import::write(&imported, dir)?;
+            let guard = sources.guard(*force, vec![epoch.clone(), overrides.clone()]);
+            let files = import::write(&imported, dir, &guard)?;
             if *json {
                 write_json(
                     out,

@@ -23,7 +23,8 @@ use plotters::style::full_palette::{
 };
 use plotters::style::{register_font, FontStyle};
 
-use super::{temporary, write_atomic, Error};
+use super::Error;
+use crate::fsio;
 use crate::floor::HistoryRow;
 use crate::frontier::{year_fraction, Fit, Point};
 
@@ -48,9 +49,26 @@ pub trait Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
-/// Renders `chart` to `path` (`.svg` or `.png`), atomically.
-pub fn render(chart: &impl Chart, path: &Path) -> Result<(), Error> {
-    register_fonts();
+/// The comment every SVG chart file starts with: how capfloor recognises its own charts before
+/// it replaces one (see [`is_ours`]).
+pub const SVG_MARK: &str = "<!-- written by capfloor -->\n";
+/// The PNG `tEXt` chunk (keyword, text) every PNG chart carries, for the same purpose; the
+/// encoder puts it right after the image header.
+pub const PNG_MARK: (&str, &str) = ("Software", "capfloor");
+
+/// Whether a file's first bytes are those of a chart capfloor wrote.
+pub fn is_ours(head: &[u8]) -> bool {
+    const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if head.starts_with(SVG_MARK.as_bytes()) {
+        return true;
+    }
+    let chunk = format!("tEXt{}\0{}", PNG_MARK.0, PNG_MARK.1);
+    head.starts_with(PNG_SIGNATURE) && memchr::memmem::find(head, chunk.as_bytes()).is_some()
+}
+
+/// Renders `chart` to `path` (`.svg` or `.png`), atomically, replacing only a chart capfloor
+/// wrote unless `guard` says `--force`.
+pub fn render(chart: &impl Chart, path: &Path, guard: &fsio::Guard) -> Result<(), Error> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -59,29 +77,44 @@ pub fn render(chart: &impl Chart, path: &Path) -> Result<(), Error> {
         path: path.to_path_buf(),
         message,
     };
-    match ext.as_deref() {
-        Some("svg") => write_atomic(path, svg(chart).map_err(draw_error)?.as_bytes()),
-        Some("png") => {
-            // The encoder picks the format from the extension: keep `.png` on the temporary name.
-            let tmp = temporary(path).with_extension("png");
-            let drawn = (|| {
-                let root = BitMapBackend::new(&tmp, chart.size()).into_drawing_area();
-                chart.draw(&root)?;
-                root.present().map_err(|e| e.to_string())
-            })();
-            if let Err(message) = drawn {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(draw_error(message));
-            }
-            std::fs::rename(&tmp, path).map_err(|source| Error::Io {
+    let bytes = match ext.as_deref() {
+        Some("svg") => {
+            let mut text = SVG_MARK.to_string();
+            text.push_str(&svg(chart).map_err(draw_error)?);
+            text.into_bytes()
+        }
+        Some("png") => png(chart).map_err(draw_error)?,
+        _ => {
+            return Err(Error::UnknownFormat {
                 path: path.to_path_buf(),
-                source,
             })
         }
-        _ => Err(Error::UnknownFormat {
-            path: path.to_path_buf(),
-        }),
+    };
+    Ok(fsio::write_file(path, &bytes, &is_ours, guard)?)
+}
+
+/// The chart as a PNG file (RGB, 8 bits), drawn in memory and encoded with its mark.
+pub fn png(chart: &impl Chart) -> Result<Vec<u8>, String> {
+    register_fonts();
+    let (w, h) = chart.size();
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        chart.draw(&root)?;
+        root.present().map_err(|e| e.to_string())?;
     }
+    let mut out = Vec::new();
+    let mut encoder = ::png::Encoder::new(&mut out, w, h);
+    encoder.set_color(::png::ColorType::Rgb);
+    encoder.set_depth(::png::BitDepth::Eight);
+    encoder.set_adaptive_filter(::png::AdaptiveFilterType::Adaptive);
+    encoder
+        .add_text_chunk(PNG_MARK.0.into(), PNG_MARK.1.into())
+        .map_err(|e| e.to_string())?;
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// The chart as an SVG document, for embedding in a page.
@@ -506,7 +539,7 @@ mod tests {
             threshold_label: "1e26 (4E091)".into(),
             title: "floor".into(),
         };
-        render(&chart, &dir.join(format!("floor.{ext}"))).unwrap();
+        render(&chart, &dir.join(format!("floor.{ext}")), &fsio::Guard::default()).unwrap();
         let (fit, series) = floor::frontier_series(&points, to, &opts).unwrap();
         let b_star = series.last().unwrap().1;
         let chart = FrontierChart {
@@ -516,7 +549,7 @@ mod tests {
             b_star,
             title: "frontier".into(),
         };
-        render(&chart, &dir.join(format!("frontier.{ext}"))).unwrap();
+        render(&chart, &dir.join(format!("frontier.{ext}")), &fsio::Guard::default()).unwrap();
         let slope = crate::frontier::slope(
             &series
                 .iter()
@@ -530,7 +563,7 @@ mod tests {
             slope,
             title: "progress".into(),
         };
-        render(&chart, &dir.join(format!("progress.{ext}"))).unwrap();
+        render(&chart, &dir.join(format!("progress.{ext}")), &fsio::Guard::default()).unwrap();
     }
 
     #[test]
@@ -574,7 +607,7 @@ mod tests {
             title: "t".into(),
         };
         assert!(matches!(
-            render(&chart, Path::new("x.jpg")),
+            render(&chart, Path::new("x.jpg"), &fsio::Guard::default()),
             Err(Error::UnknownFormat { .. })
         ));
     }
