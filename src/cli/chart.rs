@@ -18,7 +18,7 @@ use crate::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(value_enum)]
+    #[arg(value_enum, ignore_case = true)]
     pub kind: Kind,
     /// Output file; the extension (.svg or .png) picks the format. An existing file is replaced
     /// only if capfloor wrote it (see --force).

@@ -85,7 +85,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Backtest(args) => backtest::run(&args, &sources, out),
         Command::Chart(args) => chart::run(&args, &sources, out),
         Command::Classify(args) => classify::run(&args, &sources, out),
-        Command::Declaration(args) => declaration::run(&args, out),
+        Command::Declaration(args) => declaration::run(&args, &sources, out),
         Command::Dossier(args) => dossier::run(&args, &sources, out),
         Command::Tpp(args) => tpp::run(&args, out),
         Command::Shipments(args) => shipments::run(&args, out),

@@ -244,13 +244,15 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                     "tokens",
                     opt(m.training_tokens.map(|t| format!("{t:.3e}"))),
                 )?;
+                // As the CSV and the JSON spell them (`6nd`, `likely`).
+                let named = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
                 let basis = m
                     .compute_basis
-                    .map(|b| format!("{b:?}").to_lowercase())
+                    .map(|b| named(serde_json::json!(b)))
                     .unwrap_or_default();
                 let conf = m
                     .confidence
-                    .map(|c| format!("{c:?}").to_lowercase())
+                    .map(|c| named(serde_json::json!(c)))
                     .unwrap_or_default();
                 row(
                     out,

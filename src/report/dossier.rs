@@ -239,7 +239,7 @@ fn blocks(d: &Dossier) -> Vec<Block> {
             "{i}: {}",
             p.name
                 .clone()
-                .unwrap_or_else(|| format!("{:?}", p.kind).to_lowercase())
+                .unwrap_or_else(|| crate::compute::kind_name(p.kind).to_string())
         );
         for est in &p.estimates {
             let chosen = if est.method == p.chosen {
@@ -249,7 +249,7 @@ fn blocks(d: &Dossier) -> Vec<Block> {
             };
             rows.push(vec![
                 phase.clone(),
-                format!("{:?}{chosen}", est.method).to_lowercase(),
+                format!("{}{chosen}", crate::compute::method_name(est.method)),
                 e(est.flop),
                 format!("{}; {}", est.formula, est.sources.join("; ")),
             ]);
