@@ -77,7 +77,28 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
     let sources = points::Sources {
         registry_dir: cli.registry.clone(),
     };
-    match cli.command {
+    let result = command(cli.command, &sources, out);
+    // A fit that fails on another registry says which registry it was.
+    match (result, &cli.registry) {
+        (
+            Err(
+                e @ (Error::Floor(_)
+                | Error::Frontier(_)
+                | Error::Backtest(_)
+                | Error::Capability(_)),
+            ),
+            Some(dir),
+        ) => Err(Error::InRegistry {
+            registry: dir.display().to_string(),
+            source: Box::new(e),
+        }),
+        (result, _) => result,
+    }
+}
+
+fn command(command: Command, sources: &points::Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let sources = sources.clone();
+    match command {
         Command::Floor(args) => floor::run(&args, &sources, out),
         Command::Inspect(args) => inspect::run(&args, out),
         Command::Registry(args) => registry::run(&args, &sources, out),
