@@ -274,17 +274,17 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
     let implied = match implied_capability {
         None => None,
         Some((theta, se)) => {
-        let median = floor::floor_at(
-            inputs.points,
-            inputs.as_of,
-            &floor::Options {
-                recipe: Recipe::Median,
-                resamples: 0,
-                ..inputs.floor_options
-            },
-        )
-        .ok();
-        median.map(|m| {
+            let median = floor::floor_at(
+                inputs.points,
+                inputs.as_of,
+                &floor::Options {
+                    recipe: Recipe::Median,
+                    resamples: 0,
+                    ..inputs.floor_options
+                },
+            )
+            .ok();
+            median.map(|m| {
             let flop = 10f64.powf((theta - m.b_star) / m.k);
             if flop > total.operations_flop {
                 flags.push(Flag {

@@ -163,10 +163,12 @@ pub const HOURS: Bound = Bound {
     unit: "hours",
 };
 
-
 impl Declaration {
     pub fn load(path: &Path) -> Result<Declaration, Error> {
-        Self::parse(path, &crate::tomlfile::read(path, &crate::fsio::DECLARATION)?)
+        Self::parse(
+            path,
+            &crate::tomlfile::read(path, &crate::fsio::DECLARATION)?,
+        )
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Declaration, Error> {

@@ -299,7 +299,20 @@ fn month_sums(first: i64, last: i64, origin: f64) -> (f64, f64) {
     // Within a year, month starts sit at fractions f_m = days before month m / days in year.
     let fractions = |leap: bool| {
         let days = if leap { 366.0 } else { 365.0 };
-        let lengths = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let lengths = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
         let (mut before, mut a, mut b) = (0.0, 0.0, 0.0);
         for l in lengths {
             let f = before / days;
@@ -326,7 +339,8 @@ fn month_sums(first: i64, last: i64, origin: f64) -> (f64, f64) {
     let (u0, u1) = (y_first as f64 - origin, y_last as f64 - origin);
     let sum_u = (u0 + u1) * years / 2.0;
     // Σ u² over consecutive values: Σ_{j<n} (u0 + j)².
-    let sum_u2 = years * u0 * u0 + 2.0 * u0 * (years - 1.0) * years / 2.0
+    let sum_u2 = years * u0 * u0
+        + 2.0 * u0 * (years - 1.0) * years / 2.0
         + (years - 1.0) * years * (2.0 * years - 1.0) / 6.0;
     let s1 = 12.0 * sum_u + a_common * (years - leaps) + a_leap * leaps;
     let s2 = 12.0 * sum_u2
@@ -1106,11 +1120,23 @@ mod tests {
         let points = world();
         let far = floor_at(&points, date(9999, 12, 31), &quick()).unwrap();
         assert!(far.floor_flop.is_finite());
-        let e = history(&points, date(2020, 1, 1), date(9999, 12, 31), Step::Quarter, &quick())
-            .unwrap_err();
+        let e = history(
+            &points,
+            date(2020, 1, 1),
+            date(9999, 12, 31),
+            Step::Quarter,
+            &quick(),
+        )
+        .unwrap_err();
         assert!(matches!(e, Error::TooLong { max: MAX_STEPS, .. }), "{e}");
-        let e = project(&points, date(2026, 1, 1), date(9999, 12, 31), 1e26, &quick())
-            .unwrap_err();
+        let e = project(
+            &points,
+            date(2026, 1, 1),
+            date(9999, 12, 31),
+            1e26,
+            &quick(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("1200"), "{e}");
     }
 }

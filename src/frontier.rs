@@ -152,12 +152,11 @@ pub fn fit_rows_with(rows: &[(f64, f64, f64)], as_of: Date, loss: Loss) -> Resul
         .iter()
         .map(|&(x, t, y)| ([x, t - t_ref, 1.0], y))
         .collect();
-    let linear = regression::fit(&design, loss)
-        .ok_or_else(|| Error::Degenerate {
-            n,
-            as_of,
-            reason: "compute and release dates are collinear".into(),
-        })?;
+    let linear = regression::fit(&design, loss).ok_or_else(|| Error::Degenerate {
+        n,
+        as_of,
+        reason: "compute and release dates are collinear".into(),
+    })?;
     let [k, g, c] = linear.beta;
     // NaN (a degenerate solve) is not positive either.
     if k.is_nan() || k <= 0.0 {
@@ -364,7 +363,10 @@ mod tests {
         let rows: Vec<_> = (0..6)
             .map(|i| (22.0 + i as f64, 2020.0 + i as f64, 100.0 + i as f64))
             .collect();
-        assert!(matches!(fit_rows(&rows, as_of), Err(Error::Degenerate { .. })));
+        assert!(matches!(
+            fit_rows(&rows, as_of),
+            Err(Error::Degenerate { .. })
+        ));
     }
 
     #[test]

@@ -26,7 +26,8 @@ destination and renamed into place.
 file is replaced only if its first bytes show capfloor wrote it (each caller says how it
 recognises its own files: a comment in an SVG, a PNG text chunk, the exact header of a registry
 CSV), a directory only if it is empty or holds exactly what a previous run listed in its
-[`MARKER`] file. A symbolic link, FIFO or device at the destination counts as not capfloor's.
+[`MARKER`] file. A symbolic link at the destination counts as not capfloor's (`--force` replaces
+the link, never what it points to); a FIFO, device or socket is never replaced.
 **Nothing a run reads is ever written over or into**, even with `--force` ([`Guard::inputs`]):
 the destination may not be an input, lie inside an input directory, or contain an input.
 */
@@ -374,6 +375,18 @@ fn head(path: &Path) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
+/// A FIFO, device or socket at a destination: never replaced, not even with `--force` (a
+/// device node replaced by a file is never what was meant: `--out /dev/null` as root).
+fn special(path: &Path, m: &Metadata) -> Error {
+    Error::Refused {
+        path: path.to_path_buf(),
+        problem: format!(
+            "it is {}; capfloor writes only files and directories",
+            kind_of(m)
+        ),
+    }
+}
+
 /// Checks what is at `path`, where a file is to be written.
 fn file_target(path: &Path, ours: Recognise, guard: &Guard) -> Result<Existing, Error> {
     not_an_input(path, guard)?;
@@ -396,7 +409,7 @@ fn file_target(path: &Path, ours: Recognise, guard: &Guard) -> Result<Existing, 
     } else if m.file_type().is_symlink() {
         "it is a symbolic link (capfloor writes no file through a link; --force replaces the link itself)".to_string()
     } else {
-        format!("it is {}", kind_of(&m))
+        return Err(special(path, &m));
     };
     if guard.force {
         Ok(Existing::Replaceable)
@@ -525,7 +538,10 @@ fn backup(path: &Path) -> Result<Backup, Error> {
             false,
         ),
     };
-    let kept = kept.into_temp_path().keep().map_err(|e| io_error(path)(e.error))?;
+    let kept = kept
+        .into_temp_path()
+        .keep()
+        .map_err(|e| io_error(path)(e.error))?;
     Ok(Backup { path: kept, linked })
 }
 
@@ -666,8 +682,10 @@ fn dir_target(dir: &Path, kind: &str, guard: &Guard) -> Result<Existing, Error> 
                 own_dir(dir, kind)?
             } else if m.file_type().is_symlink() {
                 Err("it is a symbolic link (capfloor writes nothing through a link; --force replaces the link itself)".into())
-            } else {
+            } else if m.is_file() {
                 Err(format!("it is {}, not a directory", kind_of(&m)))
+            } else {
+                return Err(special(dir, &m));
             };
             match verdict {
                 Ok(()) => Existing::Replaceable,
@@ -802,7 +820,9 @@ mod tests {
         assert_eq!(only_entry(dir.path()), ["a.txt"]);
         // A destination in a missing directory fails, naming it, without leaving anything.
         let bad = dir.path().join("missing/b.txt");
-        let e = write_file(&bad, b"x", &ours, &guard()).unwrap_err().to_string();
+        let e = write_file(&bad, b"x", &ours, &guard())
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with(&bad.display().to_string()), "{e}");
         assert!(e.contains("No such file"), "{e}");
         assert_eq!(e.matches("os error").count(), 1, "{e}");
@@ -841,7 +861,10 @@ mod tests {
         write_file(&link, b"capfloor new", &ours, &force).unwrap();
         // The link itself was replaced; its target is untouched.
         assert_eq!(fs::read(&victim).unwrap(), b"capfloor precious");
-        assert!(!fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(!fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert_eq!(fs::read(&link).unwrap(), b"capfloor new");
     }
 
@@ -868,7 +891,16 @@ mod tests {
             );
         }
         let e = write_dir(dir.path(), "dossier", &[], &g).unwrap_err();
-        assert!(matches!(e, Error::Input { relation: "holds", .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                Error::Input {
+                    relation: "holds",
+                    ..
+                }
+            ),
+            "{e}"
+        );
         assert_eq!(fs::read(&input).unwrap(), b"capfloor data");
     }
 
@@ -968,10 +1000,15 @@ mod tests {
             .expect("mkfifo runs");
         assert!(status.success());
         let e = read(&fifo, &DECLARATION).unwrap_err().to_string();
-        assert!(e.ends_with("a declaration must be a regular file, and this is a FIFO"), "{e}");
+        assert!(
+            e.ends_with("a declaration must be a regular file, and this is a FIFO"),
+            "{e}"
+        );
         let e = read(dir.path(), &DECLARATION).unwrap_err().to_string();
         assert!(e.contains("this is a directory"), "{e}");
-        let e = read(Path::new("/dev/zero"), &CONFIG).unwrap_err().to_string();
+        let e = read(Path::new("/dev/zero"), &CONFIG)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("this is a device"), "{e}");
         let big = dir.path().join("big.toml");
         fs::write(&big, vec![b'#'; (MIB + 1) as usize]).unwrap();
@@ -982,7 +1019,9 @@ mod tests {
         );
         let latin = dir.path().join("l.toml");
         fs::write(&latin, b"name = \"caf\xe9\"").unwrap();
-        let e = read_to_string(&latin, &DECLARATION).unwrap_err().to_string();
+        let e = read_to_string(&latin, &DECLARATION)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("UTF-8 text (invalid byte at offset 11)"), "{e}");
     }
 }

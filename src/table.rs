@@ -36,7 +36,10 @@ impl<R> Lines<R> {
     /// The physical line (1-based) that a record, or an error, at `pos` starts on. Positions must
     /// be asked about in increasing order.
     pub fn line(&mut self, pos: &csv::Position) -> u64 {
-        let skip = pos.byte().saturating_sub(self.start).min(self.window.len() as u64);
+        let skip = pos
+            .byte()
+            .saturating_sub(self.start)
+            .min(self.window.len() as u64);
         self.window.drain(..skip as usize);
         self.start += skip;
         let feeds = self
@@ -123,7 +126,10 @@ pub fn header_with_optional<R: Read>(
         }
         Err(e) => {
             let line = e.position().map_or(1, csv::Position::line);
-            Err(vec![format!("{name}:{line}: header: {}", error_message(&e))])
+            Err(vec![format!(
+                "{name}:{line}: header: {}",
+                error_message(&e)
+            )])
         }
     }
 }
@@ -144,10 +150,16 @@ pub fn header_of<R: Read>(
         }
         Err(e) => {
             let line = error_line(reader, &e).unwrap_or(1);
-            Err(vec![format!("{name}:{line}: header: {}", error_message(&e))])
+            Err(vec![format!(
+                "{name}:{line}: header: {}",
+                error_message(&e)
+            )])
         }
     }
 }
+
+/// At most this many header problems are listed (a hostile header can have a million columns).
+const MAX_HEADER_PROBLEMS: usize = 20;
 
 /// Every unknown, duplicated and missing column of `header` (on `line`).
 fn check(
@@ -158,14 +170,18 @@ fn check(
     optional: &[&str],
 ) -> Result<csv::StringRecord, Vec<String>> {
     let mut problems = Vec::new();
+    let mut first_at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, h) in header.iter().enumerate() {
-        if let Some(first) = header.iter().take(i).position(|x| x == h) {
+        if let Some(first) = first_at.get(h) {
             problems.push(format!(
                 "{name}:{line}: {h}: duplicate column (columns {} and {})",
                 first + 1,
                 i + 1
             ));
-        } else if !columns.contains(&h) && !optional.contains(&h) {
+            continue;
+        }
+        first_at.insert(h, i);
+        if !columns.contains(&h) && !optional.contains(&h) {
             let mut expected = columns.join(", ");
             if !optional.is_empty() {
                 expected += &format!("; optional: {}", optional.join(", "));
@@ -175,8 +191,16 @@ fn check(
             ));
         }
     }
+    if problems.len() > MAX_HEADER_PROBLEMS {
+        let more = problems.len() - MAX_HEADER_PROBLEMS;
+        problems.truncate(MAX_HEADER_PROBLEMS);
+        problems.push(format!(
+            "{name}:{line}: … and {more} more unknown or duplicate columns"
+        ));
+    }
+    // Every missing column is said (there are only as many as the table has).
     for c in columns {
-        if !header.iter().any(|h| h == *c) {
+        if !first_at.contains_key(c) {
             problems.push(format!("{name}:{line}: {c}: missing column"));
         }
     }

@@ -38,7 +38,6 @@ pub struct Bound {
     pub unit: &'static str,
 }
 
-
 impl Bound {
     /// `Ok` if `x` is in range, else what is wrong with it.
     pub fn check(&self, x: f64) -> Result<(), String> {

@@ -266,9 +266,14 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             let w = floor::what_if(&points, point, *as_of, &method.options())?;
             // A capability far above the registry's gives a floor past what a float holds,
             // which JSON would print as null.
-            if ![w.after.floor_flop, w.after.floor_flop_lo, w.after.floor_flop_hi, w.ratio]
-                .iter()
-                .all(|x| x.is_finite())
+            if ![
+                w.after.floor_flop,
+                w.after.floor_flop_lo,
+                w.after.floor_flop_hi,
+                w.ratio,
+            ]
+            .iter()
+            .all(|x| x.is_finite())
             {
                 return Err(Error::TomlFile(crate::whatif::Error::Field {
                     path: add.clone(),

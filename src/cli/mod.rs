@@ -96,7 +96,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
     }
 }
 
-fn command(command: Command, sources: &points::Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+fn command(
+    command: Command,
+    sources: &points::Sources,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
     let sources = sources.clone();
     match command {
         Command::Floor(args) => floor::run(&args, &sources, out),

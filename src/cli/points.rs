@@ -55,18 +55,20 @@ pub fn regime_4e091(_sources: &Sources) -> Result<RegimeStatus, Error> {
 
 /// Parses `--min-confidence`.
 fn min_confidence(level: Option<&str>) -> Result<Option<Confidence>, Error> {
-    Ok(match level.map(|l| l.trim().to_ascii_lowercase()).as_deref() {
-        None => None,
-        Some("confident") => Some(Confidence::Confident),
-        Some("likely") => Some(Confidence::Likely),
-        Some("speculative") => Some(Confidence::Speculative),
-        Some(_) => {
-            let other = level.unwrap_or_default();
-            return Err(Error::Usage(format!(
-                "--min-confidence: {other:?} is not one of confident, likely, speculative"
-            )))
-        }
-    })
+    Ok(
+        match level.map(|l| l.trim().to_ascii_lowercase()).as_deref() {
+            None => None,
+            Some("confident") => Some(Confidence::Confident),
+            Some("likely") => Some(Confidence::Likely),
+            Some("speculative") => Some(Confidence::Speculative),
+            Some(_) => {
+                let other = level.unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "--min-confidence: {other:?} is not one of confident, likely, speculative"
+                )));
+            }
+        },
+    )
 }
 
 /// Every registry model with a release date and at least `MIN_SCORES` scores, as a frontier

@@ -116,7 +116,9 @@ fn stream_json(
     }
     written?;
     state.rows.finish()?;
-    Ok(state.summary.expect("the summary is written after the rows"))
+    Ok(state
+        .summary
+        .expect("the summary is written after the rows"))
 }
 
 struct Streaming {
@@ -236,7 +238,10 @@ fn human(out: &mut dyn Write, check: &ceilings::Summary) -> Result<(), Error> {
         )?;
     }
     if !check.outside_exception.is_empty() {
-        writeln!(out, "\noutside every license exception (--fail-on exceed fails on these):")?;
+        writeln!(
+            out,
+            "\noutside every license exception (--fail-on exceed fails on these):"
+        )?;
         for f in &check.outside_exception {
             writeln!(
                 out,

@@ -35,7 +35,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
         (None, Some(tops), Some(bits)) => {
             // Bounds far past any chip (today's largest: ~2e4 dense TOPS, 64-bit operands,
             // ~800 mm² dies; a whole wafer is ~7e4 mm²), so that TPP and density stay finite.
-            if !(tops.is_finite() && tops > 0.0 && tops <= 1e9) || !(1..=64).contains(&bits) {
+            if !(tops.is_finite() && tops > 0.0 && tops <= 1e9 && (1..=64).contains(&bits)) {
                 return Err(Error::Usage(format!(
                     "--tops {tops} --bits {bits}: both must be positive, --tops at most 1e9 and --bits at most 64"
                 )));

@@ -493,7 +493,9 @@ impl Checker {
                 2 => self.nveu_row(r, h100),
                 _ => r.flags.push(Flag::new(
                     "veu-ineligible",
-                    format!("operator {op:?} is headquartered in tier 3: no Data Center VEU applies"),
+                    format!(
+                        "operator {op:?} is headquartered in tier 3: no Data Center VEU applies"
+                    ),
                     None,
                 )),
             }
@@ -544,7 +546,8 @@ impl Checker {
             ));
             if counts {
                 let g = self.g2g.contains(&r.destination.as_str());
-                let max = allocation.tpp_max.expect("tested") * if g { self.multiplier } else { 1.0 };
+                let max =
+                    allocation.tpp_max.expect("tested") * if g { self.multiplier } else { 1.0 };
                 let multiplier = self.multiplier;
                 let c = self.sums.add(
                     Summed::Allocation,

@@ -1001,11 +1001,26 @@ pub fn write(
     guard: &crate::fsio::Guard,
 ) -> Result<Vec<PathBuf>, Error> {
     let files = [
-        ("models.csv", csv_text(&imported.models), super::MODEL_COLUMNS),
-        ("benchmarks.csv", csv_text(&imported.benchmarks), super::BENCHMARK_COLUMNS),
-        ("scores.csv", csv_text(&imported.scores), super::SCORE_COLUMNS),
+        (
+            "models.csv",
+            csv_text(&imported.models),
+            super::MODEL_COLUMNS,
+        ),
+        (
+            "benchmarks.csv",
+            csv_text(&imported.benchmarks),
+            super::BENCHMARK_COLUMNS,
+        ),
+        (
+            "scores.csv",
+            csv_text(&imported.scores),
+            super::SCORE_COLUMNS,
+        ),
     ];
-    let headers: Vec<String> = files.iter().map(|f| format!("{}\n", f.2.join(","))).collect();
+    let headers: Vec<String> = files
+        .iter()
+        .map(|f| format!("{}\n", f.2.join(",")))
+        .collect();
     let recognisers: Vec<_> = headers
         .iter()
         .map(|h| move |head: &[u8]| head.starts_with(h.as_bytes()))

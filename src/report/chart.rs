@@ -24,9 +24,9 @@ use plotters::style::full_palette::{
 use plotters::style::{register_font, FontStyle};
 
 use super::Error;
-use crate::fsio;
 use crate::floor::HistoryRow;
 use crate::frontier::{year_fraction, Fit, Point};
+use crate::fsio;
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
@@ -539,7 +539,12 @@ mod tests {
             threshold_label: "1e26 (4E091)".into(),
             title: "floor".into(),
         };
-        render(&chart, &dir.join(format!("floor.{ext}")), &fsio::Guard::default()).unwrap();
+        render(
+            &chart,
+            &dir.join(format!("floor.{ext}")),
+            &fsio::Guard::default(),
+        )
+        .unwrap();
         let (fit, series) = floor::frontier_series(&points, to, &opts).unwrap();
         let b_star = series.last().unwrap().1;
         let chart = FrontierChart {
@@ -549,7 +554,12 @@ mod tests {
             b_star,
             title: "frontier".into(),
         };
-        render(&chart, &dir.join(format!("frontier.{ext}")), &fsio::Guard::default()).unwrap();
+        render(
+            &chart,
+            &dir.join(format!("frontier.{ext}")),
+            &fsio::Guard::default(),
+        )
+        .unwrap();
         let slope = crate::frontier::slope(
             &series
                 .iter()
@@ -563,7 +573,12 @@ mod tests {
             slope,
             title: "progress".into(),
         };
-        render(&chart, &dir.join(format!("progress.{ext}")), &fsio::Guard::default()).unwrap();
+        render(
+            &chart,
+            &dir.join(format!("progress.{ext}")),
+            &fsio::Guard::default(),
+        )
+        .unwrap();
     }
 
     #[test]

@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 
 use super::fingerprint::Fingerprint;
 use super::Error;
-use crate::fsio;
 use crate::assessment::Assessment;
+use crate::fsio;
 use crate::verdict::Outcome;
 
 /// One assumption varied, and what follows.

@@ -5,6 +5,7 @@ mod classify;
 mod dossier;
 mod fixtures;
 mod floor;
+mod hostile;
 mod inspect;
 mod json;
 mod registry;
