@@ -176,16 +176,24 @@ pub fn validate(d: &Declaration, inputs: &Context) -> Result<Validated, Error> {
         None => None,
         Some(b) => match (&b.registry_id, b.operations) {
             (Some(id), _) => {
-                let m = inputs
-                    .registry
-                    .model(id)
-                    .map_err(|e| field_error(path, "base_model.registry_id", e.to_string()))?;
+                // Ids match in any case (an exact match first).
+                let m = match inputs.registry.model(id) {
+                    Ok(m) => m,
+                    Err(e) => inputs
+                        .registry
+                        .models
+                        .iter()
+                        .find(|m| m.id.eq_ignore_ascii_case(id))
+                        .ok_or_else(|| {
+                            field_error(path, "base_model.registry_id", e.to_string())
+                        })?,
+                };
                 let flop = m.training_compute_flop.ok_or_else(|| {
                     field_error(path, "base_model.registry_id", format!("{id} has no training-compute figure in the registry; give base_model.operations instead"))
                 })?;
                 Some(Inherited {
                     flop,
-                    from: id.clone(),
+                    from: m.id.clone(),
                     source: format!("registry: {} ({})", m.source, inputs.registry.origin),
                 })
             }

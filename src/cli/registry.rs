@@ -209,7 +209,11 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         }
         Command::Show { model, json } => {
             let r = sources.registry()?;
-            let m = r.model(model)?;
+            // Ids match in any case (an exact match first).
+            let m = match r.models.iter().find(|m| m.id.eq_ignore_ascii_case(model)) {
+                Some(m) if r.model(model).is_err() => m,
+                _ => r.model(model)?,
+            };
             let scores: Vec<_> = r.scores.iter().filter(|s| s.model_id == m.id).collect();
             if *json {
                 #[derive(Serialize)]

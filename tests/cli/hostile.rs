@@ -486,6 +486,26 @@ fn gates_fail_on_what_they_should_stop() {
             fragment,
         ));
     }
+    // Registry ids match in any case too.
+    check(&case(
+        "a mis-cased model id",
+        vec![],
+        &["registry", "show", "LLAMA-3.1-405b"],
+        0,
+        "Llama-3.1-405B",
+    ));
+    check(&case(
+        "a mis-cased base model",
+        vec![(
+            "d.toml",
+            text(format!(
+                "{MINIMAL}[base_model]\nregistry_id = \"llama-3.1-405B\"\n"
+            )),
+        )],
+        &["declaration", "check", "d.toml"],
+        0,
+        "valid",
+    ));
     let wd = Workdir::new();
     wd.write(
         "l.csv",
