@@ -324,9 +324,20 @@ fn resolve(path: &Path) -> PathBuf {
     }
 }
 
-/// Refuses a destination that is, holds or lies inside an input.
+/// Refuses a destination that is, holds or lies inside an input, or that names no file
+/// (`.`, `..`, `/`, an empty path).
 fn not_an_input(path: &Path, guard: &Guard) -> Result<(), Error> {
     let target = resolve(path);
+    let refuse_unnamed = || {
+        if path.file_name().is_none() {
+            Err(Error::Refused {
+                path: path.to_path_buf(),
+                problem: "give a path that names the file or directory to write".into(),
+            })
+        } else {
+            Ok(())
+        }
+    };
     for input in &guard.inputs {
         // An input that does not exist cannot be written over.
         let Ok(i) = fs::canonicalize(input) else {
@@ -347,7 +358,7 @@ fn not_an_input(path: &Path, guard: &Guard) -> Result<(), Error> {
             relation,
         });
     }
-    Ok(())
+    refuse_unnamed()
 }
 
 /// What is at a destination capfloor may write.
