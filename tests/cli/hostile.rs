@@ -1208,3 +1208,57 @@ fn registry_import_replaces_its_three_files_all_or_none() {
     assert_eq!(import(false).code, 0);
     assert_eq!(snapshot(&wd.join("out")).len(), 3);
 }
+
+/// Links planted at the temporary names capfloor used to write under (`<out>.<pid>.tmp` for a
+/// chart, `.<out>.<pid>.tmp` for a dossier) for the next pids: the run that gets one of those
+/// pids must write through none of them. Retried until the run's pid falls among them.
+#[test]
+fn links_planted_at_temporary_names_are_not_followed() {
+    let wd = Workdir::new();
+    dossier_setup(&wd);
+    wd.write("victim/precious.txt", "precious");
+    wd.write("victim.svg", "precious");
+    for attempt in 0..5 {
+        // The pid the next process would get, about.
+        let next = Command::new("true").spawn().unwrap();
+        let base = next.id();
+        let mut next = next;
+        next.wait().unwrap();
+        for pid in base..base + 200 {
+            let _ = std::os::unix::fs::symlink("victim.svg", wd.join(&format!("x.svg.{pid}.tmp")));
+            let _ = std::os::unix::fs::symlink("victim", wd.join(&format!(".d.{pid}.tmp")));
+        }
+        let mut chart = Command::new(env!("CARGO_BIN_EXE_capfloor"))
+            .args(["chart", "progress", "--to", "2026-11-01", "--out", "x.svg"])
+            .current_dir(wd.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let chart_pid = chart.id();
+        assert!(chart.wait().unwrap().success());
+        let mut dossier = Command::new(env!("CARGO_BIN_EXE_capfloor"))
+            .args(dossier_args("d", false))
+            .current_dir(wd.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let dossier_pid = dossier.id();
+        assert!(dossier.wait().unwrap().success());
+        assert_eq!(
+            std::fs::read_to_string(wd.join("victim.svg")).unwrap(),
+            "precious"
+        );
+        assert_eq!(
+            snapshot(&wd.join("victim")),
+            [("precious.txt".to_string(), b"precious".to_vec())]
+        );
+        assert!(wd.join("d/report.json").is_file() && wd.join("x.svg").is_file());
+        if (base..base + 200).contains(&chart_pid) && (base..base + 200).contains(&dossier_pid) {
+            return;
+        }
+        eprintln!("attempt {attempt}: pids {chart_pid}, {dossier_pid} outside {base}..+200");
+    }
+    panic!("the runs never got one of the pids the links were planted for");
+}
