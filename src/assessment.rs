@@ -20,8 +20,18 @@ use crate::frontier::{Point, Recipe};
 use crate::hardware::chips;
 use crate::regimes;
 use crate::registry::Registry;
+use crate::units::ParamCount;
 use crate::verdict::{self, Verdict};
 use crate::Error;
+
+/// What [`validate`] needs besides the declaration.
+pub struct Context<'a> {
+    pub declaration_path: &'a Path,
+    /// Overrides the declaration's `model.checkpoint`.
+    pub checkpoint: Option<&'a Path>,
+    pub registry: &'a Registry,
+    pub fit: &'a CapabilityFit,
+}
 
 /// What the assessment needs besides the declaration.
 pub struct Inputs<'a> {
@@ -73,8 +83,37 @@ fn field_error(path: &Path, field: &str, problem: String) -> Error {
     })
 }
 
-/// Assesses `d`.
-pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
+/// What a declaration checks out to before any floor is computed.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    pub inspection: Option<Inspection>,
+    /// Active parameters and where the figure comes from.
+    pub active: Option<(f64, String)>,
+    pub total: Total,
+    /// The total's flags, and any disagreement between the declaration and the checkpoint.
+    pub flags: Vec<Flag>,
+    /// The capability (and its standard error) the declared benchmark scores imply.
+    pub implied_capability: Option<(f64, f64)>,
+}
+
+/// Declared and measured parameter counts further apart than this factor are flagged.
+pub const PARAMETER_DISAGREEMENT: f64 = 1.05;
+
+fn apart(a: f64, b: f64) -> f64 {
+    a.max(b) / a.min(b)
+}
+
+/// Every check a declaration must pass before it can be classified, in one place: `declaration
+/// check` runs exactly this, and [`assess`] runs it first. The checkpoint (if any) is read and
+/// counted; the base model, benchmark ids, chips and precisions are looked up; every phase is
+/// estimated. An error names the declaration file and the field.
+///
+/// When the declaration and the checkpoint disagree on active parameters by more than 5%, the
+/// declared figure is used (the declaration is what is being assessed; a checkpoint can be the
+/// wrong directory) and a `parameters_disagree` flag names both figures; the checkpoint's count
+/// stays in the inspection. When they agree within 5%, or nothing is declared, the checkpoint's
+/// exact count is used.
+pub fn validate(d: &Declaration, inputs: &Context) -> Result<Validated, Error> {
     let path = inputs.declaration_path;
     let checkpoint_path = inputs.checkpoint.map(Path::to_path_buf).or_else(|| {
         d.model
@@ -86,26 +125,69 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
         .as_deref()
         .map(|p| checkpoint::inspect(p, None))
         .transpose()?;
-    let active = match (&inspection, d.model.parameters_active) {
-        (Some(i), _) if i.parameters.active.is_some() => {
-            let n = i.parameters.active.expect("checked").0 as f64;
-            Some((
-                n,
-                format!("checkpoint {} (safetensors headers)", i.path.display()),
-            ))
+    let mut flags = Vec::new();
+    let measured = inspection
+        .as_ref()
+        .and_then(|i| i.parameters.active.map(|n| (n.0 as f64, i)));
+    let declared_source = format!("declaration {}", path.display());
+    let active = match (measured, d.model.parameters_active) {
+        (Some((m, i)), Some(n)) if apart(m, n) > PARAMETER_DISAGREEMENT => {
+            flags.push(Flag {
+                kind: "parameters_disagree",
+                phase: None,
+                message: format!(
+                    "model.parameters_active is {} in {} but the checkpoint {} has {} active parameters (safetensors headers), {:.2}× apart: the estimates use the declared {} (leave model.parameters_active out to use the checkpoint's count)",
+                    ParamCount(n as u64),
+                    path.display(),
+                    i.path.display(),
+                    ParamCount(m as u64),
+                    apart(m, n),
+                    ParamCount(n as u64)
+                ),
+            });
+            Some((n, declared_source))
         }
-        (_, Some(n)) => Some((n, format!("declaration {}", path.display()))),
-        _ => None,
+        (Some((m, i)), _) => Some((
+            m,
+            format!("checkpoint {} (safetensors headers)", i.path.display()),
+        )),
+        (None, Some(n)) => Some((n, declared_source)),
+        (None, None) => None,
     };
+    if let (Some(i), Some(n)) = (&inspection, d.model.parameters_total) {
+        let m = i.parameters.total.0 as f64;
+        if m > 0.0 && apart(m, n) > PARAMETER_DISAGREEMENT {
+            flags.push(Flag {
+                kind: "parameters_total_disagree",
+                phase: None,
+                message: format!(
+                    "model.parameters_total is {} in {} but the checkpoint {} has {} parameters (safetensors headers), {:.2}× apart",
+                    ParamCount(n as u64),
+                    path.display(),
+                    i.path.display(),
+                    ParamCount(m as u64),
+                    apart(m, n)
+                ),
+            });
+        }
+    }
 
     let base = match &d.base_model {
         None => None,
         Some(b) => match (&b.registry_id, b.operations) {
             (Some(id), _) => {
-                let m = inputs
-                    .registry
-                    .model(id)
-                    .map_err(|e| field_error(path, "base_model.registry_id", e.to_string()))?;
+                // Ids match in any case (an exact match first).
+                let m = match inputs.registry.model(id) {
+                    Ok(m) => m,
+                    Err(e) => inputs
+                        .registry
+                        .models
+                        .iter()
+                        .find(|m| m.id.eq_ignore_ascii_case(id))
+                        .ok_or_else(|| {
+                            field_error(path, "base_model.registry_id", e.to_string())
+                        })?,
+                };
                 let flop = m.training_compute_flop.ok_or_else(|| {
                     field_error(path, "base_model.registry_id", format!("{id} has no training-compute figure in the registry; give base_model.operations instead"))
                 })?;
@@ -129,16 +211,24 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
         base,
         peak: &chips::peak,
     };
-    let total = compute::estimate(d, &compute_inputs)?;
-    let mut flags = total.flags.clone();
+    let total = compute::estimate(d, &compute_inputs).map_err(|e| match e {
+        compute::Error::NoParameters { phase } => field_error(
+            path,
+            &format!("phases[{phase}].tokens"),
+            "tokens are given but the active parameter count is unknown (declare model.parameters_active or pass --checkpoint)".into(),
+        ),
+        compute::Error::Hardware { phase, message } => {
+            field_error(path, &format!("phases[{phase}].hardware"), message)
+        }
+        compute::Error::NotFinite { phase, method } => field_error(
+            path,
+            &format!("phases[{phase}]"),
+            format!("the {method} estimate is too large to compute (check the magnitudes)"),
+        ),
+    })?;
+    flags.splice(0..0, total.flags.iter().cloned());
 
-    let (floor, floor_error) =
-        match floor::floor_at(inputs.points, inputs.as_of, &inputs.floor_options) {
-            Ok(f) => (Some(f), None),
-            Err(e) => (None, Some(e.to_string())),
-        };
-
-    let implied = if d.benchmarks.is_empty() {
+    let implied_capability = if d.benchmarks.is_empty() {
         None
     } else {
         let scores: Vec<(&str, f64)> = d
@@ -146,25 +236,63 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
             .iter()
             .map(|b| (b.id.as_str(), b.score))
             .collect();
-        let (theta, se) = inputs.fit.score_new(&scores).map_err(|e| match e {
+        Some(inputs.fit.score_new(&scores).map_err(|e| match e {
             capability::Error::UnknownBenchmark(id) => field_error(
                 path,
                 "benchmarks",
                 format!("{id:?} is not a benchmark of the registry"),
             ),
             other => other.into(),
-        })?;
-        let median = floor::floor_at(
-            inputs.points,
-            inputs.as_of,
-            &floor::Options {
-                recipe: Recipe::Median,
-                resamples: 0,
-                ..inputs.floor_options
-            },
-        )
-        .ok();
-        median.map(|m| {
+        })?)
+    };
+    Ok(Validated {
+        inspection,
+        active,
+        total,
+        flags,
+        implied_capability,
+    })
+}
+
+/// Assesses `d`: [`validate`], then the floor at the as-of date and a verdict per regime.
+pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
+    let Validated {
+        inspection,
+        active,
+        total,
+        mut flags,
+        implied_capability,
+    } = validate(
+        d,
+        &Context {
+            declaration_path: inputs.declaration_path,
+            checkpoint: inputs.checkpoint,
+            registry: inputs.registry,
+            fit: inputs.fit,
+        },
+    )?;
+    let path = inputs.declaration_path;
+
+    let (floor, floor_error) =
+        match floor::floor_at(inputs.points, inputs.as_of, &inputs.floor_options) {
+            Ok(f) => (Some(f), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+
+    let implied = match implied_capability {
+        None => None,
+        Some((theta, se)) => {
+            let median = floor::floor_at(
+                inputs.points,
+                inputs.as_of,
+                &floor::Options {
+                    recipe: Recipe::Median,
+                    resamples: 0,
+                    ..inputs.floor_options
+                },
+            )
+            .ok();
+            median.map(|m| {
             let flop = 10f64.powf((theta - m.b_star) / m.k);
             if flop > total.operations_flop {
                 flags.push(Flag {
@@ -182,6 +310,7 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
                 median_recipe_flop: flop,
             }
         })
+        }
     };
 
     let mut verdicts = Vec::new();

@@ -104,6 +104,9 @@ pub enum Error {
     /// The chip or precision has no peak figure.
     #[error("phases[{phase}].hardware: {message}")]
     Hardware { phase: usize, message: String },
+    /// An estimate past what a float holds (validation bounds every input, so this is a guard).
+    #[error("phases[{phase}]: the {method} estimate is too large to compute")]
+    NotFinite { phase: usize, method: &'static str },
 }
 
 /// Flags methods whose estimates differ by more than this factor.
@@ -159,7 +162,17 @@ pub fn estimate(d: &Declaration, inputs: &Inputs) -> Result<Total, Error> {
     })
 }
 
-fn kind_name(k: PhaseKind) -> &'static str {
+/// A method as the JSON names it.
+pub fn method_name(m: Method) -> &'static str {
+    match m {
+        Method::Declared => "declared",
+        Method::Tokens => "tokens",
+        Method::Hardware => "hardware",
+    }
+}
+
+/// A phase kind as the declaration names it.
+pub fn kind_name(k: PhaseKind) -> &'static str {
     match k {
         PhaseKind::Pretraining => "pretraining",
         PhaseKind::Midtraining => "midtraining",
@@ -226,6 +239,14 @@ fn phase(i: usize, p: &Phase, inputs: &Inputs) -> Result<PhaseEstimate, Error> {
                 "chips, hours, utilisation: declaration".into(),
             ],
         });
+    }
+    for e in &estimates {
+        if !e.flop.is_finite() {
+            return Err(Error::NotFinite {
+                phase: i,
+                method: method_name(e.method),
+            });
+        }
     }
     let chosen = [Method::Declared, Method::Tokens, Method::Hardware]
         .into_iter()

@@ -131,11 +131,44 @@ pub struct BenchmarkScore {
 }
 
 /// A declaration that cannot be used (the file, and the field or TOML line and column).
-pub use crate::tomlfile::Error;
+pub use crate::tomlfile::{Bound, Error};
+
+/// The range of each declared number (see [`Bound`]). The maxima are far beyond any training
+/// run (today's largest: ~2e12 parameters, ~4e13 tokens, ~5e26 FLOP, ~1e5 chips for ~1e4 hours),
+/// so that only a typing error or a hostile file meets them, and every product of them (6·N·D,
+/// chips × hours × peak) stays a finite number.
+pub const PARAMETERS: Bound = Bound {
+    zero: false,
+    max: 1e16,
+    unit: "parameters",
+};
+pub const TOKENS: Bound = Bound {
+    zero: true,
+    max: 1e18,
+    unit: "tokens",
+};
+pub const OPERATIONS: Bound = Bound {
+    zero: true,
+    max: 1e35,
+    unit: "operations",
+};
+pub const CHIPS: Bound = Bound {
+    zero: false,
+    max: 1e9,
+    unit: "chips",
+};
+pub const HOURS: Bound = Bound {
+    zero: false,
+    max: 1e6,
+    unit: "hours",
+};
 
 impl Declaration {
     pub fn load(path: &Path) -> Result<Declaration, Error> {
-        Self::parse(path, &crate::tomlfile::read(path)?)
+        Self::parse(
+            path,
+            &crate::tomlfile::read(path, &crate::fsio::DECLARATION)?,
+        )
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Declaration, Error> {
@@ -144,30 +177,28 @@ impl Declaration {
         Ok(d)
     }
 
-    /// Every value a real training run could have, and at least one estimate per phase.
+    /// Every value a real training run could have (finite, in range: see [`Bound`]), and at
+    /// least one estimate per phase.
     fn validate(&self, path: &Path) -> Result<(), Error> {
         let bad = |field: String, problem: String| Error::Field {
             path: path.to_path_buf(),
             field,
             problem,
         };
-        let positive = |field: String, v: Option<f64>| match v {
-            Some(x) if !(x.is_finite() && x > 0.0) => {
-                Err(bad(field, format!("{x} must be a positive number")))
-            }
-            _ => Ok(()),
+        let check = |field: String, v: Option<f64>, bound: &Bound| match v {
+            Some(x) => bound.check(x).map_err(|problem| bad(field, problem)),
+            None => Ok(()),
         };
-        let non_negative = |field: String, v: Option<f64>| match v {
-            Some(x) if !(x.is_finite() && x >= 0.0) => {
-                Err(bad(field, format!("{x} must be zero or more")))
-            }
-            _ => Ok(()),
-        };
-        positive(
+        check(
             "model.parameters_active".into(),
             self.model.parameters_active,
+            &PARAMETERS,
         )?;
-        positive("model.parameters_total".into(), self.model.parameters_total)?;
+        check(
+            "model.parameters_total".into(),
+            self.model.parameters_total,
+            &PARAMETERS,
+        )?;
         if let Some(b) = &self.base_model {
             match (&b.registry_id, b.operations) {
                 (Some(_), Some(_)) => {
@@ -182,7 +213,14 @@ impl Declaration {
                         "give registry_id (a registry model) or operations".into(),
                     ))
                 }
-                _ => positive("base_model.operations".into(), b.operations)?,
+                _ => check(
+                    "base_model.operations".into(),
+                    b.operations,
+                    &Bound {
+                        zero: false,
+                        ..OPERATIONS
+                    },
+                )?,
             }
         }
         if self.phases.is_empty() {
@@ -193,18 +231,17 @@ impl Declaration {
         }
         for (i, p) in self.phases.iter().enumerate() {
             let f = |name: &str| format!("phases[{i}].{name}");
-            non_negative(f("tokens"), p.tokens)?;
-            non_negative(f("tokens_generated"), p.tokens_generated)?;
-            positive(f("generator_parameters"), p.generator_parameters)?;
-            non_negative(f("operations"), p.operations)?;
+            check(f("tokens"), p.tokens, &TOKENS)?;
+            check(f("tokens_generated"), p.tokens_generated, &TOKENS)?;
+            check(
+                f("generator_parameters"),
+                p.generator_parameters,
+                &PARAMETERS,
+            )?;
+            check(f("operations"), p.operations, &OPERATIONS)?;
             if let Some(h) = &p.hardware {
-                positive(f("hardware.count"), Some(h.count))?;
-                if !(h.hours.is_finite() && h.hours > 0.0) {
-                    return Err(bad(
-                        f("hardware.hours"),
-                        format!("{} must be a positive number of hours", h.hours),
-                    ));
-                }
+                check(f("hardware.count"), Some(h.count), &CHIPS)?;
+                check(f("hardware.hours"), Some(h.hours), &HOURS)?;
                 if !(h.utilisation > 0.0 && h.utilisation <= 1.0) {
                     return Err(bad(
                         f("hardware.utilisation"),

@@ -50,6 +50,13 @@ pub enum Error {
     /// An option value the parser could not check on its own.
     #[error("{0}")]
     Usage(String),
+    /// A fit or floor that failed on a registry read with `--registry DIR`: which one it was.
+    #[error("{source} (registry {registry})")]
+    InRegistry {
+        registry: String,
+        #[source]
+        source: Box<Error>,
+    },
     /// Writing the answer to standard output failed.
     #[error("writing output: {0}")]
     Output(#[source] io::Error),
@@ -58,7 +65,11 @@ pub enum Error {
 impl Error {
     /// True when the reader of our output went away (`capfloor … | head`): not a failure.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+        match self {
+            Error::Output(e) => e.kind() == io::ErrorKind::BrokenPipe,
+            Error::InRegistry { source, .. } => source.is_broken_pipe(),
+            _ => false,
+        }
     }
 }
 

@@ -59,6 +59,36 @@ pub enum Error {
     /// A date range that runs backwards.
     #[error("--from {from} is after --to {to}")]
     EmptyRange { from: Date, to: Date },
+    /// A range with more steps than a history or projection computes (each is a floor).
+    #[error("{from} to {to} is {steps} steps of a {step}: at most {max} (narrow the range{hint})")]
+    TooLong {
+        from: Date,
+        to: Date,
+        steps: i64,
+        step: &'static str,
+        max: i64,
+        hint: &'static str,
+    },
+}
+
+/// The most dates a history or a projection computes the floor at: a century of months.
+pub const MAX_STEPS: i64 = 1200;
+
+/// The number of `months`-month steps from `from` to `to` inclusive, or [`Error::TooLong`].
+fn steps(from: Date, to: Date, months: i64, hint: &'static str) -> Result<(), Error> {
+    let index = |d: Date| i64::from(d.year()) * 12 + i64::from(d.month());
+    let steps = (index(to) - index(from)) / months + 1;
+    if steps > MAX_STEPS {
+        return Err(Error::TooLong {
+            from,
+            to,
+            steps,
+            step: if months == 1 { "month" } else { "quarter" },
+            max: MAX_STEPS,
+            hint,
+        });
+    }
+    Ok(())
 }
 
 /// A value with its 90% bootstrap interval.
@@ -193,6 +223,47 @@ fn snapshot(
     })
 }
 
+/// The runs of months over which b*(τ) (τ the first of each month, with the recipes released by
+/// τ) is constant, from the first month with a recipe to `as_of`'s month: (first month, last
+/// month, b*), months as `year × 12 + month − 1`. There are at most as many runs as recipes,
+/// however far `as_of` is.
+fn frontier_runs(
+    recipes_by_date: &[(Date, f64, usize)],
+    as_of: Date,
+    recipe: Recipe,
+) -> Vec<(i64, i64, f64)> {
+    let index = |d: Date| i64::from(d.year()) * 12 + i64::from(d.month()) - 1;
+    let last = index(as_of);
+    // A recipe counts from the first month that starts on or after its release.
+    let from = |d: Date| index(d) + i64::from(d.day() != 1);
+    let mut runs: Vec<(i64, i64, f64)> = Vec::new();
+    let mut values = Vec::new();
+    let mut i = 0;
+    while i < recipes_by_date.len() {
+        let start = from(recipes_by_date[i].0);
+        if start > last {
+            break;
+        }
+        while i < recipes_by_date.len() && from(recipes_by_date[i].0) == start {
+            values.push(recipes_by_date[i].1);
+            i += 1;
+        }
+        let mut v = values.clone();
+        let b = frontier::frontier_value(&mut v, recipe).expect("values is not empty");
+        if let Some(run) = runs.last_mut() {
+            run.1 = start - 1;
+        }
+        runs.push((start, last, b));
+    }
+    runs
+}
+
+/// The first of month `m` (`year × 12 + month − 1`).
+fn month_date(m: i64) -> Option<Date> {
+    let year = i16::try_from(m.div_euclid(12)).ok()?;
+    Date::new(year, (m.rem_euclid(12) + 1) as i8, 1).ok()
+}
+
 /// b*(τ) at the start of every month from the first published recipe to `as_of`, with the
 /// recipes released by τ (recipes sorted by date).
 fn frontier_months(
@@ -200,43 +271,121 @@ fn frontier_months(
     as_of: Date,
     recipe: Recipe,
 ) -> Vec<(Date, f64)> {
-    let Some(first) = recipes_by_date.first() else {
-        return Vec::new();
-    };
     let mut series = Vec::new();
-    let mut month = first.0.first_of_month();
-    let mut seen = 0;
-    let mut values: Vec<f64> = Vec::new();
-    while month <= as_of {
-        while seen < recipes_by_date.len() && recipes_by_date[seen].0 <= month {
-            values.push(recipes_by_date[seen].1);
-            seen += 1;
-        }
-        let mut v = values.clone();
-        if let Some(b) = frontier::frontier_value(&mut v, recipe) {
-            series.push((month, b));
-        }
-        month = match month.checked_add(1.month()) {
-            Ok(next) => next,
-            Err(_) => break,
-        };
+    for (first, last, b) in frontier_runs(recipes_by_date, as_of, recipe) {
+        series.extend((first..=last).filter_map(|m| Some((month_date(m)?, b))));
     }
     series
 }
 
+/// Σ t and Σ t² over the months `first..=last`, t = year_fraction(first of the month) − `origin`.
+/// Whole years are summed in closed form (they differ only by being leap years or not), so the
+/// cost does not grow with the span; a few months at either end are added one by one.
+fn month_sums(first: i64, last: i64, origin: f64) -> (f64, f64) {
+    let t = |m: i64| month_date(m).map_or(0.0, year_fraction) - origin;
+    let one_by_one = |a: i64, b: i64| {
+        (a..=b).fold((0.0, 0.0), |(s1, s2), m| {
+            let x = t(m);
+            (s1 + x, s2 + x * x)
+        })
+    };
+    let (y_first, y_last) = (first.div_euclid(12) + 1, last.div_euclid(12) - 1);
+    if y_last - y_first < 2 {
+        return one_by_one(first, last);
+    }
+    // Months before the first whole year and after the last one.
+    let head = one_by_one(first, y_first * 12 - 1);
+    let tail = one_by_one((y_last + 1) * 12, last);
+    // Within a year, month starts sit at fractions f_m = days before month m / days in year.
+    let fractions = |leap: bool| {
+        let days = if leap { 366.0 } else { 365.0 };
+        let lengths = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
+        let (mut before, mut a, mut b) = (0.0, 0.0, 0.0);
+        for l in lengths {
+            let f = before / days;
+            a += f;
+            b += f * f;
+            before += f64::from(l);
+        }
+        (a, b)
+    };
+    let ((a_common, b_common), (a_leap, b_leap)) = (fractions(false), fractions(true));
+    // Counts and sums of u = year − origin over the years, and over the leap years among them.
+    let multiples = |k: i64| {
+        let (lo, hi) = ((y_first + k - 1).div_euclid(k), y_last.div_euclid(k));
+        let n = (hi - lo + 1).max(0) as f64;
+        let sum_years = k as f64 * (lo + hi) as f64 * n / 2.0;
+        (n, sum_years)
+    };
+    let (n4, s4) = multiples(4);
+    let (n100, s100) = multiples(100);
+    let (n400, s400) = multiples(400);
+    let leaps = n4 - n100 + n400;
+    let leap_u = (s4 - s100 + s400) - leaps * origin;
+    let years = (y_last - y_first + 1) as f64;
+    let (u0, u1) = (y_first as f64 - origin, y_last as f64 - origin);
+    let sum_u = (u0 + u1) * years / 2.0;
+    // Σ u² over consecutive values: Σ_{j<n} (u0 + j)².
+    let sum_u2 = years * u0 * u0
+        + 2.0 * u0 * (years - 1.0) * years / 2.0
+        + (years - 1.0) * years * (2.0 * years - 1.0) / 6.0;
+    let s1 = 12.0 * sum_u + a_common * (years - leaps) + a_leap * leaps;
+    let s2 = 12.0 * sum_u2
+        + 2.0 * (a_common * (sum_u - leap_u) + a_leap * leap_u)
+        + b_common * (years - leaps)
+        + b_leap * leaps;
+    (head.0 + s1 + tail.0, head.1 + s2 + tail.1)
+}
+
 /// The slope (ECI points a year) of the monthly b*(τ); `None` with under a year of months.
+/// The least-squares sums are taken run by run ([`frontier_runs`], [`month_sums`]), so an
+/// as-of date centuries past the registry costs what today's does.
 fn frontier_trend(
     recipes_by_date: &[(Date, f64, usize)],
     as_of: Date,
     recipe: Recipe,
 ) -> Option<f64> {
-    let series = frontier_months(recipes_by_date, as_of, recipe);
-    if series.len() < 12 {
+    let runs = frontier_runs(recipes_by_date, as_of, recipe);
+    let first = runs.first()?.0;
+    let months: i64 = runs.iter().map(|r| r.1 - r.0 + 1).sum();
+    if months < 12 {
         return None;
     }
-    let ts: Vec<f64> = series.iter().map(|(d, _)| year_fraction(*d)).collect();
-    let bs: Vec<f64> = series.iter().map(|(_, b)| *b).collect();
-    frontier::slope(&ts, &bs)
+    // Times relative to the first month keep the sums small and well conditioned.
+    let origin = month_date(first).map_or(0.0, year_fraction);
+    let sums: Vec<(f64, f64, f64)> = runs
+        .iter()
+        .map(|&(a, b, _)| {
+            let (s1, s2) = month_sums(a, b, origin);
+            ((b - a + 1) as f64, s1, s2)
+        })
+        .collect();
+    let n = months as f64;
+    let mean_t = sums.iter().map(|s| s.1).sum::<f64>() / n;
+    let sxx = sums.iter().map(|s| s.2).sum::<f64>() - n * mean_t * mean_t;
+    if sxx <= 0.0 {
+        return None;
+    }
+    // Σ (t − t̄)(b − b̄) = Σ (t − t̄) b, and b is constant over each run.
+    let sxy: f64 = runs
+        .iter()
+        .zip(&sums)
+        .map(|(r, s)| r.2 * (s.1 - s.0 * mean_t))
+        .sum();
+    Some(sxy / sxx)
 }
 
 /// The fit at `as_of` and the efficiency frontier b*(τ) month by month up to it: what the
@@ -449,6 +598,10 @@ pub fn history(
         Step::Month => 1.month(),
         Step::Quarter => 3.months(),
     };
+    match step {
+        Step::Month => steps(from, to, 1, ", or use --step quarter")?,
+        Step::Quarter => steps(from, to, 3, "")?,
+    }
     let mut dates = Vec::new();
     let mut d = from;
     while d <= to {
@@ -593,6 +746,8 @@ pub fn project(
             to: until,
         });
     }
+    // The projection is month by month.
+    steps(as_of, until, 1, "")?;
     let models = available(points, as_of);
     let theta: Vec<f64> = models.iter().map(|p| p.capability).collect();
     let (_, star) = theta_star(&models, &theta).ok_or_else(|| no_published(as_of, points))?;
@@ -970,5 +1125,101 @@ mod tests {
             assert!(c >= date(2026, 1, 1) && c <= date(2040, 1, 1));
         }
         assert!((0.0..=1.0).contains(&p.crossing_probability));
+    }
+
+    /// The monthly series and its slope as they were first written: a loop over every month.
+    fn months_one_by_one(
+        recipes: &[(Date, f64, usize)],
+        as_of: Date,
+        recipe: Recipe,
+    ) -> Vec<(Date, f64)> {
+        let mut series = Vec::new();
+        let mut month = recipes[0].0.first_of_month();
+        let mut seen = 0;
+        let mut values: Vec<f64> = Vec::new();
+        while month <= as_of {
+            while seen < recipes.len() && recipes[seen].0 <= month {
+                values.push(recipes[seen].1);
+                seen += 1;
+            }
+            let mut v = values.clone();
+            if let Some(b) = frontier::frontier_value(&mut v, recipe) {
+                series.push((month, b));
+            }
+            month = match month.checked_add(1.month()) {
+                Ok(next) => next,
+                Err(_) => break,
+            };
+        }
+        series
+    }
+
+    #[test]
+    fn the_frontier_trend_in_closed_form_matches_the_month_by_month_sums() {
+        let recipes: Vec<(Date, f64, usize)> = [
+            (date(2023, 2, 15), 1.0),
+            (date(2023, 3, 1), 2.5),
+            (date(2023, 3, 1), 0.5),
+            (date(2024, 1, 31), 4.0),
+            (date(2024, 2, 29), 3.0),
+            (date(2025, 7, 1), 6.0),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, &(d, b))| (d, b, i))
+        .collect();
+        for as_of in [
+            date(2023, 12, 31),
+            date(2024, 3, 1),
+            date(2026, 11, 1),
+            date(2100, 2, 28),
+            date(9999, 12, 31),
+        ] {
+            for recipe in [Recipe::Best, Recipe::Median] {
+                let series = months_one_by_one(&recipes, as_of, recipe);
+                assert_eq!(frontier_months(&recipes, as_of, recipe), series, "{as_of}");
+                let ts: Vec<f64> = series.iter().map(|(d, _)| year_fraction(*d)).collect();
+                let bs: Vec<f64> = series.iter().map(|(_, b)| *b).collect();
+                let expected = if series.len() < 12 {
+                    None
+                } else {
+                    frontier::slope(&ts, &bs)
+                };
+                let got = frontier_trend(&recipes, as_of, recipe);
+                match (got, expected) {
+                    (Some(g), Some(e)) => assert!(
+                        (g - e).abs() <= 1e-9 * e.abs().max(1e-9),
+                        "{as_of} {recipe}: {g} vs {e}"
+                    ),
+                    (g, e) => assert_eq!(g, e, "{as_of}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_as_of_date_far_past_the_data_has_a_floor_and_ranges_too_long_are_refused() {
+        // (Its cost is in benchmarks/floor: it no longer grows with the months.)
+        let points = world();
+        let far = floor_at(&points, date(9999, 12, 31), &quick()).unwrap();
+        assert!(far.floor_flop.is_finite());
+        let e = history(
+            &points,
+            date(2020, 1, 1),
+            date(9999, 12, 31),
+            Step::Quarter,
+            &quick(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::TooLong { max: MAX_STEPS, .. }), "{e}");
+        let e = project(
+            &points,
+            date(2026, 1, 1),
+            date(9999, 12, 31),
+            1e26,
+            &quick(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("1200"), "{e}");
     }
 }

@@ -101,8 +101,12 @@ pub enum Error {
         as_of: Date,
     },
     /// The models' compute and dates are collinear (or capability does not grow with compute).
-    #[error("the fit is degenerate: {0}")]
-    Degenerate(String),
+    #[error("the compute-efficiency fit (capability on log10 training compute and release date) of the {n} models with a compute figure released by {as_of} is degenerate: {reason}")]
+    Degenerate {
+        n: usize,
+        as_of: Date,
+        reason: String,
+    },
     /// No published model with a compute figure to define the efficiency frontier.
     #[error("no open-weight model with a training-compute figure released by {as_of}")]
     NoPublishedRecipe { as_of: Date },
@@ -148,14 +152,21 @@ pub fn fit_rows_with(rows: &[(f64, f64, f64)], as_of: Date, loss: Loss) -> Resul
         .iter()
         .map(|&(x, t, y)| ([x, t - t_ref, 1.0], y))
         .collect();
-    let linear = regression::fit(&design, loss)
-        .ok_or_else(|| Error::Degenerate("compute and release dates are collinear".into()))?;
+    let linear = regression::fit(&design, loss).ok_or_else(|| Error::Degenerate {
+        n,
+        as_of,
+        reason: "compute and release dates are collinear".into(),
+    })?;
     let [k, g, c] = linear.beta;
     // NaN (a degenerate solve) is not positive either.
     if k.is_nan() || k <= 0.0 {
-        return Err(Error::Degenerate(format!(
-            "capability does not rise with compute (k = {k:.3} ECI points per 10× compute)"
-        )));
+        return Err(Error::Degenerate {
+            n,
+            as_of,
+            reason: format!(
+                "capability does not rise with compute (k = {k:.3} ECI points per 10× compute)"
+            ),
+        });
     }
     Ok(Fit {
         k,
@@ -353,7 +364,10 @@ mod tests {
         let rows: Vec<_> = (0..6)
             .map(|i| (22.0 + i as f64, 2020.0 + i as f64, 100.0 + i as f64))
             .collect();
-        assert!(matches!(fit_rows(&rows, as_of), Err(Error::Degenerate(_))));
+        assert!(matches!(
+            fit_rows(&rows, as_of),
+            Err(Error::Degenerate { .. })
+        ));
     }
 
     #[test]
@@ -370,7 +384,7 @@ mod tests {
         .collect();
         assert!(matches!(
             fit_rows(&rows, date(2022, 1, 1)),
-            Err(Error::Degenerate(_))
+            Err(Error::Degenerate { .. })
         ));
     }
 

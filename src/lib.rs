@@ -24,7 +24,9 @@ hardware: chips ──► tpp ──► ledger (with tiers)
 - [`report`]: charts, fingerprints and the technical-opinion dossier;
 - [`hardware`]: TPP, 3A090, destination tiers and shipment ledgers;
 - [`cli`]: argument parsing and printing, one file per command;
-- [`units`], [`table`], [`tomlfile`], [`error`]: quantities with units, and reading input files.
+- [`units`], [`table`], [`tomlfile`], [`error`]: quantities with units, and reading input files;
+- [`fsio`]: every file read (regular files only, size-limited) and written (atomically, never
+  over what capfloor did not make or what the run reads), at the bottom of the chain.
 
 Each module owns one noun of that chain and never calls back up it.
 */
@@ -39,6 +41,7 @@ pub mod declaration;
 pub mod error;
 pub mod floor;
 pub mod frontier;
+pub mod fsio;
 pub mod hardware;
 pub mod regimes;
 pub mod registry;

@@ -9,8 +9,15 @@ use clap::Parser;
 use capfloor::cli::{self, Cli, Outcome};
 
 fn main() -> ExitCode {
-    // clap prints usage errors itself and exits with code 2.
-    let args = Cli::parse();
+    let args = match Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            // Usage errors (exit 2), --help and --version (exit 0). A closed or full stream is
+            // not worth a panic.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = cli::run(args, &mut out).and_then(|outcome| {
@@ -22,9 +29,27 @@ fn main() -> ExitCode {
         Ok(Outcome::Finding) => ExitCode::from(1),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            let e = anyhow::Error::new(e);
-            eprintln!("capfloor: error: {e:#}");
+            // `let _`: stderr may be closed or full (`2>/dev/full`); the exit code still says it.
+            let _ = writeln!(io::stderr().lock(), "capfloor: error: {}", message(e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes on one line, each said once: every library error names its file and
+/// already includes its cause's text (`path: No such file or directory (os error 2)`), so a cause
+/// is added only when the message does not already contain it.
+fn message(e: capfloor::Error) -> String {
+    let e = anyhow::Error::new(e);
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.is_empty() {
+            text = part;
+        } else if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+    }
+    text
 }

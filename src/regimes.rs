@@ -4,6 +4,8 @@ threshold with how it compares, its legal status and its source. Nothing here is
 a regime that changes is an edit to the data file.
 */
 
+use std::sync::LazyLock;
+
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -98,11 +100,17 @@ impl Step {
     }
 }
 
+/// The data file, parsed once: a ledger check asks for its thresholds per chip it meets.
+static FILE: LazyLock<Result<File, String>> =
+    LazyLock::new(|| toml::from_str(EMBEDDED).map_err(|e| crate::tomlfile::describe(EMBEDDED, &e)));
+
+fn file() -> Result<&'static File, Error> {
+    FILE.as_ref().map_err(|e| Error(e.clone()))
+}
+
 /// The hardware thresholds (3A090, LPP, country allocations).
 pub fn hardware() -> Result<Vec<HardwareThreshold>, Error> {
-    let file: File =
-        toml::from_str(EMBEDDED).map_err(|e| Error(crate::tomlfile::describe(EMBEDDED, &e)))?;
-    Ok(file.threshold)
+    Ok(file()?.threshold.clone())
 }
 
 /// One hardware threshold by id.
@@ -127,9 +135,7 @@ impl Error {
 
 /// Every regime, in file order.
 pub fn all() -> Result<Vec<Regime>, Error> {
-    let file: File =
-        toml::from_str(EMBEDDED).map_err(|e| Error(crate::tomlfile::describe(EMBEDDED, &e)))?;
-    Ok(file.regime)
+    Ok(file()?.regime.clone())
 }
 
 /// One regime by id.

@@ -13,12 +13,9 @@ use serde::{Deserialize, Deserializer};
 /// outside what its field allows.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// Not a regular file, too large for its kind, not UTF-8, or unreadable.
+    #[error(transparent)]
+    File(#[from] crate::fsio::Error),
     /// Not valid TOML, or a field of the wrong type; the message gives line and column.
     #[error("{}: {message}", path.display())]
     Toml { path: PathBuf, message: String },
@@ -31,12 +28,42 @@ pub enum Error {
     },
 }
 
-/// Reads `path` as text.
-pub fn read(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+/// The range a number in a user's file must be in: finite (TOML allows `inf` and `nan`),
+/// positive (or zero where `zero`), and at most `max`.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub zero: bool,
+    pub max: f64,
+    /// What the number counts, for messages.
+    pub unit: &'static str,
+}
+
+impl Bound {
+    /// `Ok` if `x` is in range, else what is wrong with it.
+    pub fn check(&self, x: f64) -> Result<(), String> {
+        if !x.is_finite() {
+            return Err(format!("{x} is not a finite number of {}", self.unit));
+        }
+        if x < 0.0 || (x == 0.0 && !self.zero) {
+            return Err(if self.zero {
+                format!("{x} must be zero or more")
+            } else {
+                format!("{x} must be a positive number of {}", self.unit)
+            });
+        }
+        if x > self.max {
+            return Err(format!(
+                "{x:e} {} is more than {:e}, beyond any real training run",
+                self.unit, self.max
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Reads `path` as text, within `limit` (see [`crate::fsio`]).
+pub fn read(path: &Path, limit: &crate::fsio::Limit) -> Result<String, Error> {
+    Ok(crate::fsio::read_to_string(path, limit)?)
 }
 
 /// Parses `text` (the contents of `path`) as `T`.

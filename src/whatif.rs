@@ -42,13 +42,17 @@ fn default_id() -> String {
     "what-if".to_string()
 }
 
+/// The largest capability a what-if release may have, either way: 5× the ECI of today's best
+/// models, so that a floor computed from it stays a finite number of operations.
+pub const MAX_CAPABILITY: f64 = 1000.0;
+
 /// A what-if file that cannot be used (the file, and the field or TOML line and column).
 pub use crate::tomlfile::Error;
 
 impl Release {
     /// Reads and checks a what-if file.
     pub fn load(path: &Path) -> Result<Release, Error> {
-        Self::parse(path, &crate::tomlfile::read(path)?)
+        Self::parse(path, &crate::tomlfile::read(path, &crate::fsio::WHAT_IF)?)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Release, Error> {
@@ -74,6 +78,12 @@ impl Release {
             (Some(c), true) if !c.is_finite() => {
                 return Err(field("capability", format!("{c} is not a number")))
             }
+            (Some(c), true) if c.abs() > MAX_CAPABILITY => {
+                return Err(field(
+                    "capability",
+                    format!("{c} is outside ±{MAX_CAPABILITY} (the ECI scale runs about 0–200)"),
+                ))
+            }
             _ => {}
         }
         for (id, &score) in &release.benchmarks {
@@ -85,12 +95,13 @@ impl Release {
             }
         }
         if let Some(c) = release.training_compute_flop {
-            if !(c.is_finite() && c > 0.0) {
-                return Err(field(
-                    "training_compute_flop",
-                    format!("{c} is not a positive number of operations"),
-                ));
+            crate::tomlfile::Bound {
+                zero: false,
+                max: crate::declaration::OPERATIONS.max,
+                unit: "operations",
             }
+            .check(c)
+            .map_err(|problem| field("training_compute_flop", problem))?;
         }
         Ok(release)
     }

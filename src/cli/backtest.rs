@@ -22,13 +22,13 @@ pub struct Args {
     pub min_confidence: Option<String>,
     /// How compute is predicted: log10 compute regressed on capability and date (direct), or the
     /// frontier's fit of capability on compute solved for compute (structural).
-    #[arg(long, value_enum, default_value_t = Predictor::Direct)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Predictor::Direct)]
     pub predictor: Predictor,
     /// The fits' loss: Huber's robust loss or ordinary least squares.
-    #[arg(long, value_enum, default_value_t = Loss::Huber)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Loss::Huber)]
     pub loss: Loss,
     /// Which earlier models the fits use: open-weight ones (published) or all with compute.
-    #[arg(long, value_enum, default_value_t = FitOn::Published)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = FitOn::Published)]
     pub fit_on: FitOn,
     /// List every prediction.
     #[arg(long)]

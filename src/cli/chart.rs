@@ -26,6 +26,9 @@ pub struct Args {
     /// Output file; the extension (.svg or .png) picks the format.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Replace --out even if it is not a chart capfloor wrote (never an input of the run).
+    #[arg(long)]
+    pub force: bool,
     /// Start of the floor and project charts' history (default: two years before --to).
     #[arg(long, value_name = "DATE")]
     pub from: Option<Date>,
@@ -56,7 +59,8 @@ pub enum Kind {
 }
 
 pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
-    with_chart(args, sources, |c| Ok(chart::render(c, &args.out)?))?;
+    let guard = sources.guard(args.force, Vec::new());
+    with_chart(args, sources, |c| Ok(chart::render(c, &args.out, &guard)?))?;
     if args.json {
         crate::cli::write_json(
             out,
@@ -161,6 +165,7 @@ mod tests {
         Args {
             kind,
             out: PathBuf::from("unused.png"),
+            force: false,
             from: Some(Date::new(2023, 1, 1).unwrap()),
             to: Some(Date::new(2026, 11, 1).unwrap()),
             until: Some(Date::new(2032, 1, 1).unwrap()),

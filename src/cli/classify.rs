@@ -14,6 +14,7 @@ use crate::capability::{self, FitOptions};
 use crate::cli::floor::{today, Method};
 use crate::cli::points::Sources;
 use crate::cli::{write_json, Outcome};
+use crate::compute;
 use crate::declaration::Declaration;
 use crate::units::{Flop, ParamCount};
 use crate::verdict;
@@ -32,9 +33,10 @@ pub struct Args {
     pub as_of: Option<Date>,
     /// Exit with code 1 when any regime's verdict is `above` (or, with `indeterminate`, above or
     /// indeterminate): for release pipelines.
-    #[arg(long, value_enum, value_name = "VERDICT")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "VERDICT")]
     pub fail_on: Option<FailOn>,
-    /// Only these regimes count for --fail-on (ids as in data/regimes.toml; repeatable).
+    /// Only these regimes count for --fail-on (ids as in data/regimes.toml, any case;
+    /// repeatable). An unknown id is an error, never a gate that passes.
     #[arg(long = "regime", value_name = "ID")]
     pub regimes: Vec<String>,
     #[command(flatten)]
@@ -76,7 +78,29 @@ pub fn assessment(
     )
 }
 
+/// The `--regime` ids as data/regimes.toml spells them (matched case-insensitively), or exit 2
+/// naming the valid ones: a mistyped id must not make a gate pass.
+pub fn regime_ids(given: &[String]) -> Result<Vec<String>, Error> {
+    let all = crate::regimes::all()?;
+    given
+        .iter()
+        .map(|g| {
+            all.iter()
+                .find(|r| r.id.eq_ignore_ascii_case(g.trim()))
+                .map(|r| r.id.clone())
+                .ok_or_else(|| {
+                    let valid: Vec<&str> = all.iter().map(|r| r.id.as_str()).collect();
+                    Error::Usage(format!(
+                        "--regime {g:?}: no such regime (valid ids: {})",
+                        valid.join(", ")
+                    ))
+                })
+        })
+        .collect()
+}
+
 pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let regimes = regime_ids(&args.regimes)?;
     let a = assessment(
         &args.declaration,
         args.checkpoint.as_deref(),
@@ -89,7 +113,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
     } else {
         print(out, &a)?;
     }
-    let counts = |v: &verdict::Verdict| args.regimes.is_empty() || args.regimes.contains(&v.id);
+    let counts = |v: &verdict::Verdict| regimes.is_empty() || regimes.contains(&v.id);
     let failing = a
         .regimes
         .iter()
@@ -145,17 +169,18 @@ fn print(out: &mut dyn Write, a: &Assessment) -> std::io::Result<()> {
         let name = p
             .name
             .clone()
-            .unwrap_or_else(|| format!("{:?}", p.kind).to_lowercase());
+            .unwrap_or_else(|| compute::kind_name(p.kind).to_string());
         writeln!(
             out,
-            "    phase {i} {name:<10} {:.2e} FLOP ({:?})",
-            p.flop, p.chosen
+            "    phase {i} {name:<10} {:.2e} FLOP ({})",
+            p.flop,
+            compute::method_name(p.chosen)
         )?;
         for e in &p.estimates {
             writeln!(
                 out,
                 "      {:<9} {:.2e}  {}",
-                format!("{:?}", e.method).to_lowercase(),
+                compute::method_name(e.method),
                 e.flop,
                 e.formula
             )?;

@@ -1,11 +1,16 @@
 /*!
 `capfloor declaration schema`: the JSON Schema of the training-compute declaration, and
-`declaration check FILE` to validate one.
+`declaration check FILE [--checkpoint DIR]` to validate one: every check `classify` runs before it
+computes the floor ([`crate::assessment::validate`]), so that a declaration this command calls
+valid is one `classify` accepts.
 */
 
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::assessment;
+use crate::capability::{self, FitOptions};
+use crate::cli::points::Sources;
 use crate::cli::{write_json, Outcome};
 use crate::declaration::Declaration;
 use crate::Error;
@@ -20,26 +25,56 @@ pub struct Args {
 pub enum Command {
     /// Print the declaration's JSON Schema.
     Schema,
-    /// Validate a declaration and report the first problem with its line, column or field.
+    /// Validate a declaration as classify would (TOML, values, chips and precisions, parameter
+    /// counts, the checkpoint, the base model and benchmark ids) and report the first problem
+    /// with its line, column or field, and any flag.
     Check {
         file: PathBuf,
+        /// The checkpoint (overrides model.checkpoint in the declaration).
+        #[arg(long, value_name = "DIR")]
+        checkpoint: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
     match &args.command {
         Command::Schema => write_json(out, &Declaration::schema())?,
-        Command::Check { file, json } => {
+        Command::Check {
+            file,
+            checkpoint,
+            json,
+        } => {
             let d = Declaration::load(file)?;
+            let registry = sources.registry()?;
+            let fit = capability::fit(&registry, &FitOptions::default())?;
+            let v = assessment::validate(
+                &d,
+                &assessment::Context {
+                    declaration_path: file,
+                    checkpoint: checkpoint.as_deref(),
+                    registry: &registry,
+                    fit: &fit,
+                },
+            )?;
             if *json {
                 write_json(
                     out,
-                    &serde_json::json!({"file": file, "valid": true, "phases": d.phases.len()}),
+                    &serde_json::json!({
+                        "file": file,
+                        "valid": true,
+                        "phases": d.phases.len(),
+                        "active_parameters": v.active.as_ref().map(|a| a.0),
+                        "active_parameters_source": v.active.as_ref().map(|a| &a.1),
+                        "flags": v.flags,
+                    }),
                 )?;
             } else {
                 writeln!(out, "{}: valid ({} phases)", file.display(), d.phases.len())?;
+                for f in &v.flags {
+                    writeln!(out, "flag: {}", f.message)?;
+                }
             }
         }
     }

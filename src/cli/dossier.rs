@@ -31,9 +31,15 @@ pub struct Args {
     /// The checkpoint whose weight files are fingerprinted and whose parameters are counted.
     #[arg(long, value_name = "DIR")]
     pub checkpoint: PathBuf,
-    /// The directory to write (replaced whole if it exists).
+    /// The directory to write. If it exists it is replaced whole, but only if it is empty or a
+    /// previous dossier (see --force).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace --out even if it is not an empty directory or a previous dossier. Never replaces
+    /// a path that is, holds or lies inside an input of the run (declaration, checkpoint,
+    /// registry).
+    #[arg(long)]
+    pub force: bool,
     /// Skip the SHA-256 of the weight files.
     #[arg(long)]
     pub no_hash: bool,
@@ -64,6 +70,17 @@ fn row(assumption: &str, value: String, a: &Assessment) -> Sensitivity {
 }
 
 pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+    // Refused before any work (hashing can take minutes); checked again, with every file the
+    // checkpoint turned out to hold, when the dossier is written.
+    crate::fsio::check_dir(
+        &args.out,
+        "dossier",
+        &sources.guard(
+            args.force,
+            vec![args.declaration.clone(), args.checkpoint.clone()],
+        ),
+    )
+    .map_err(crate::report::Error::from)?;
     let d = Declaration::load(&args.declaration)?;
     let registry = sources.registry()?;
     let fit = capability::fit(&registry, &FitOptions::default())?;
@@ -219,7 +236,15 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         open_questions,
         charts,
     };
-    let files = dossier::write(&dossier, &args.out)?;
+    // Everything this run read: the dossier may not be written over or into any of it.
+    let mut inputs = vec![args.declaration.clone(), args.checkpoint.clone()];
+    if let Some(i) = &dossier.assessment.checkpoint {
+        inputs.extend(i.files.iter().map(|f| f.path.clone()));
+        inputs.extend(i.config.iter().cloned());
+        inputs.extend(i.index.iter().cloned());
+    }
+    let guard = sources.guard(args.force, inputs);
+    let files = dossier::write(&dossier, &args.out, &guard)?;
     if args.json {
         crate::cli::write_json(out, &serde_json::json!({"out": args.out, "files": files}))?;
     } else {

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use crate::cli::floor::{today, Method};
 use crate::cli::points::{self, Sources};
 use crate::cli::Outcome;
-use crate::report::{self, explore};
+use crate::report::explore;
 use crate::Error;
 
 #[derive(Debug, clap::Args)]
@@ -29,6 +29,9 @@ pub struct Args {
     pub horizon_years: i16,
     #[command(flatten)]
     pub method: Method,
+    /// Replace --out even if it is not a page capfloor wrote (never an input of the run).
+    #[arg(long)]
+    pub force: bool,
     /// Print `{"out", "as_of", "frames", "models", "bytes"}` instead of the file name.
     #[arg(long)]
     pub json: bool,
@@ -44,7 +47,9 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
     };
     let page = explore::build(&registry, &opts)?;
     let html = explore::html(&page);
-    report::write_atomic(&args.out, html.as_bytes())?;
+    let guard = sources.guard(args.force, Vec::new());
+    crate::fsio::write_file(&args.out, html.as_bytes(), &explore::is_ours, &guard)
+        .map_err(crate::report::Error::from)?;
     if args.json {
         crate::cli::write_json(
             out,

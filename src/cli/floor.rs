@@ -33,14 +33,19 @@ pub struct Args {
     pub json: bool,
 }
 
+/// The most bootstrap resamples a command accepts: 100 times the default, seconds of work; more
+/// would only burn time and memory without tightening a 90% interval visibly.
+pub const MAX_RESAMPLES: u64 = 100_000;
+
 /// The definitional choices every floor command shares.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Method {
     /// Which published recipe is "the most efficient published methods".
-    #[arg(long, value_enum, default_value_t = Recipe::Best)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Recipe::Best)]
     pub recipe: Recipe,
-    /// Bootstrap resamples behind each interval.
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    /// Bootstrap resamples behind each interval (1 to 100,000).
+    #[arg(long, default_value_t = 1000, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_RESAMPLES))]
     pub resamples: usize,
     /// Seed of the bootstrap (results are identical for the same seed).
     #[arg(long, default_value_t = 4091)]
@@ -72,7 +77,7 @@ pub enum Command {
         from: Date,
         #[arg(long, value_name = "DATE")]
         to: Date,
-        #[arg(long, value_enum, default_value_t = StepArg::Quarter)]
+        #[arg(long, value_enum, ignore_case = true, default_value_t = StepArg::Quarter)]
         step: StepArg,
         #[command(flatten)]
         method: Method,
@@ -259,6 +264,31 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             let release = Release::load(add)?;
             let point = points::hypothetical(sources, &release, add)?;
             let w = floor::what_if(&points, point, *as_of, &method.options())?;
+            // A capability far above the registry's gives a floor past what a float holds,
+            // which JSON would print as null.
+            if ![
+                w.after.floor_flop,
+                w.after.floor_flop_lo,
+                w.after.floor_flop_hi,
+                w.ratio,
+            ]
+            .iter()
+            .all(|x| x.is_finite())
+            {
+                return Err(Error::TomlFile(crate::whatif::Error::Field {
+                    path: add.clone(),
+                    field: if release.capability.is_some() {
+                        "capability".into()
+                    } else {
+                        "benchmarks".into()
+                    },
+                    problem: format!(
+                        "this release would put the floor at 10^{:.0} FLOP or more, beyond any number capfloor can compute (capability {:.1} ECI)",
+                        (w.after.theta_star - w.after.b_star) / w.after.k,
+                        w.after.theta_star
+                    ),
+                }));
+            }
             if *json {
                 write_json(out, &w)?;
             } else {

@@ -80,7 +80,32 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
     let sources = points::Sources {
         registry_dir: cli.registry.clone(),
     };
-    match cli.command {
+    let result = command(cli.command, &sources, out);
+    // A fit that fails on another registry says which registry it was.
+    match (result, &cli.registry) {
+        (
+            Err(
+                e @ (Error::Floor(_)
+                | Error::Frontier(_)
+                | Error::Backtest(_)
+                | Error::Capability(_)),
+            ),
+            Some(dir),
+        ) => Err(Error::InRegistry {
+            registry: dir.display().to_string(),
+            source: Box::new(e),
+        }),
+        (result, _) => result,
+    }
+}
+
+fn command(
+    command: Command,
+    sources: &points::Sources,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    let sources = sources.clone();
+    match command {
         Command::Floor(args) => floor::run(&args, &sources, out),
         Command::Inspect(args) => inspect::run(&args, out),
         Command::Registry(args) => registry::run(&args, &sources, out),
@@ -89,7 +114,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Chart(args) => chart::run(&args, &sources, out),
         Command::Explore(args) => explore::run(&args, &sources, out),
         Command::Classify(args) => classify::run(&args, &sources, out),
-        Command::Declaration(args) => declaration::run(&args, out),
+        Command::Declaration(args) => declaration::run(&args, &sources, out),
         Command::Dossier(args) => dossier::run(&args, &sources, out),
         Command::Tpp(args) => tpp::run(&args, out),
         Command::Shipments(args) => shipments::run(&args, out),

@@ -25,6 +25,13 @@ impl Sources {
     pub fn registry(&self) -> Result<Registry, Error> {
         Ok(Registry::open(self.registry_dir.as_deref())?)
     }
+
+    /// What a command writing files may replace: with `--force`, anything but the run's
+    /// `inputs` and the registry directory it reads.
+    pub fn guard(&self, force: bool, mut inputs: Vec<PathBuf>) -> crate::fsio::Guard {
+        inputs.extend(self.registry_dir.iter().cloned());
+        crate::fsio::Guard { force, inputs }
+    }
 }
 
 /// The 4E091 regime's base threshold and status, printed beside every floor.
@@ -48,17 +55,20 @@ pub fn regime_4e091(_sources: &Sources) -> Result<RegimeStatus, Error> {
 
 /// Parses `--min-confidence`.
 pub fn min_confidence(level: Option<&str>) -> Result<Option<Confidence>, Error> {
-    Ok(match level {
-        None => None,
-        Some("confident") => Some(Confidence::Confident),
-        Some("likely") => Some(Confidence::Likely),
-        Some("speculative") => Some(Confidence::Speculative),
-        Some(other) => {
-            return Err(Error::Usage(format!(
-                "--min-confidence: {other:?} is not one of confident, likely, speculative"
-            )))
-        }
-    })
+    Ok(
+        match level.map(|l| l.trim().to_ascii_lowercase()).as_deref() {
+            None => None,
+            Some("confident") => Some(Confidence::Confident),
+            Some("likely") => Some(Confidence::Likely),
+            Some("speculative") => Some(Confidence::Speculative),
+            Some(_) => {
+                let other = level.unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "--min-confidence: {other:?} is not one of confident, likely, speculative"
+                )));
+            }
+        },
+    )
 }
 
 /// Every registry model with a release date and at least `MIN_SCORES` scores, as a frontier

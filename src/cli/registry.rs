@@ -40,6 +40,9 @@ pub enum Command {
         /// the committed data/).
         #[arg(long)]
         no_overrides: bool,
+        /// Replace CSVs in OUT even if they do not start with capfloor's header (never an input).
+        #[arg(long)]
+        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -116,6 +119,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             out: dir,
             overrides,
             no_overrides,
+            force,
             json,
         } => {
             let path = overrides
@@ -127,7 +131,12 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                 import::Corrections::File(&path)
             };
             let imported = import::import(epoch, corrections)?;
-            let files = import::write(&imported, dir)?;
+            let mut inputs = vec![epoch.clone()];
+            if !*no_overrides {
+                inputs.push(path.clone());
+            }
+            let guard = sources.guard(*force, inputs);
+            let files = import::write(&imported, dir, &guard)?;
             if *json {
                 write_json(
                     out,
@@ -316,7 +325,11 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         }
         Command::Show { model, json } => {
             let r = sources.registry()?;
-            let m = r.model(model)?;
+            // Ids match in any case (an exact match first).
+            let m = match r.models.iter().find(|m| m.id.eq_ignore_ascii_case(model)) {
+                Some(m) if r.model(model).is_err() => m,
+                _ => r.model(model)?,
+            };
             let scores: Vec<_> = r.scores.iter().filter(|s| s.model_id == m.id).collect();
             if *json {
                 #[derive(Serialize)]
@@ -358,13 +371,15 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                     "tokens",
                     opt(m.training_tokens.map(|t| format!("{t:.3e}"))),
                 )?;
+                // As the CSV and the JSON spell them (`6nd`, `likely`).
+                let named = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
                 let basis = m
                     .compute_basis
-                    .map(|b| format!("{b:?}").to_lowercase())
+                    .map(|b| named(serde_json::json!(b)))
                     .unwrap_or_default();
                 let conf = m
                     .confidence
-                    .map(|c| format!("{c:?}").to_lowercase())
+                    .map(|c| named(serde_json::json!(c)))
                     .unwrap_or_default();
                 row(
                     out,

@@ -5,9 +5,12 @@
 [`crate::hardware::ledger`] and [`crate::hardware::ceilings`].
 */
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::Serialize;
 
 use crate::cli::{write_json, Outcome};
 use crate::hardware::{ceilings, ledger};
@@ -30,8 +33,9 @@ pub enum Command {
         /// allocation is multiplied as data/regimes.toml says. Repeatable.
         #[arg(long, value_name = "CC")]
         g2g: Vec<String>,
-        /// Exit with code 1 if a confirmed limit is exceeded.
-        #[arg(long, value_enum)]
+        /// Exit with code 1 if a confirmed limit is exceeded, or a row is outside every license
+        /// exception (tier 3 destination or headquarters, a VEU holder in tier 3).
+        #[arg(long, value_enum, ignore_case = true)]
         fail_on: Option<FailOn>,
         /// Let unconfirmed limits count for --fail-on too.
         #[arg(long)]
@@ -55,29 +59,131 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
         json,
     } = &args.command;
     let options = ceilings::Options { g2g: g2g.clone() };
-    let check = ceilings::check(ledger::read(path)?, &options)?;
+    // The ledger is streamed: nothing is printed until it is known to be valid, so --json reads
+    // it twice (the second time echoing each row as it is checked).
+    let summary = summarise(path, &options)?;
     if *json {
-        write_json(out, &check)?;
+        let again = stream_json(out, path, &options)?;
+        if (again.shipments, again.total_tpp) != (summary.shipments, summary.total_tpp) {
+            return Err(Error::Usage(format!(
+                "{}: the ledger changed while it was being read; run the check again",
+                path.display()
+            )));
+        }
     } else {
-        human(out, &check)?;
+        human(out, &summary)?;
     }
-    let exceeded = check
+    let exceeded = summary
         .ceilings
         .iter()
         .any(|c| c.exceeded_at_line.is_some() && (c.status == "confirmed" || *include_unconfirmed));
+    // Rows no license exception covers fail the check whatever the ceilings say.
+    let outside = !summary.outside_exception.is_empty();
     Ok(match fail_on {
-        Some(FailOn::Exceed) if exceeded => Outcome::Finding,
+        Some(FailOn::Exceed) if exceeded || outside => Outcome::Finding,
         _ => Outcome::Success,
     })
 }
 
-/// A short table per ceiling, then one line per kind of flag.
-fn human(out: &mut dyn Write, check: &ceilings::Check) -> Result<(), Error> {
+/// One pass over the ledger: every row validated and summed, none kept.
+fn summarise(path: &Path, options: &ceilings::Options) -> Result<ceilings::Summary, Error> {
+    let mut rows = ledger::open(path)?;
+    let mut checker = ceilings::Checker::new(options)?;
+    while let Some(mut r) = rows.next_row()? {
+        checker.add(&mut r);
+    }
+    rows.finish()?;
+    Ok(checker.finish())
+}
+
+/// The `--json` shape (`rows`, `ceilings`, `totals`, `limits`, `h100_tpp`,
+/// `outside_exception`, as [`ceilings::Check`] serialises), written as the rows are read.
+fn stream_json(
+    out: &mut dyn Write,
+    path: &Path,
+    options: &ceilings::Options,
+) -> Result<ceilings::Summary, Error> {
+    let state = RefCell::new(Streaming {
+        rows: ledger::open(path)?,
+        checker: Some(ceilings::Checker::new(options)?),
+        summary: None,
+        error: None,
+    });
+    let written = write_json(out, &Streamed(&state));
+    let state = state.into_inner();
+    if let Some(e) = state.error {
+        return Err(e);
+    }
+    written?;
+    state.rows.finish()?;
+    Ok(state
+        .summary
+        .expect("the summary is written after the rows"))
+}
+
+struct Streaming {
+    rows: ledger::Rows<crate::fsio::Reader>,
+    checker: Option<ceilings::Checker>,
+    summary: Option<ceilings::Summary>,
+    error: Option<Error>,
+}
+
+struct Streamed<'a>(&'a RefCell<Streaming>);
+struct RowStream<'a>(&'a RefCell<Streaming>);
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Check", 6)?;
+        st.serialize_field("rows", &RowStream(self.0))?;
+        let mut state = self.0.borrow_mut();
+        let summary = state
+            .checker
+            .take()
+            .expect("the rows are written once")
+            .finish();
+        st.serialize_field("ceilings", &summary.ceilings)?;
+        st.serialize_field("totals", &summary.totals)?;
+        st.serialize_field("limits", &summary.limits)?;
+        st.serialize_field("h100_tpp", &summary.h100_tpp)?;
+        st.serialize_field("outside_exception", &summary.outside_exception)?;
+        state.summary = Some(summary);
+        st.end()
+    }
+}
+
+impl Serialize for RowStream<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        let mut state = self.0.borrow_mut();
+        let state = &mut *state;
+        loop {
+            match state.rows.next_row() {
+                Ok(Some(mut r)) => {
+                    state
+                        .checker
+                        .as_mut()
+                        .expect("rows are written before the summary")
+                        .add(&mut r);
+                    seq.serialize_element(&r)?;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    state.error = Some(e.into());
+                    return Err(serde::ser::Error::custom("the ledger could not be read"));
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
+/// A short table per ceiling, then one line per kind of flag, then the rows no exception covers.
+fn human(out: &mut dyn Write, check: &ceilings::Summary) -> Result<(), Error> {
     writeln!(
         out,
         "{} shipments, {} in all",
-        check.rows.len(),
-        Tpp(check.rows.iter().map(|r| r.tpp).sum())
+        check.shipments,
+        Tpp(check.total_tpp)
     )?;
     for limit in &check.limits {
         let rows: Vec<&ceilings::Ceiling> = check
@@ -117,24 +223,35 @@ fn human(out: &mut dyn Write, check: &ceilings::Check) -> Result<(), Error> {
     }
     // One line per kind of flag (count and first line): a large ledger flags thousands of
     // rows, which --json lists one by one.
-    let mut kinds: BTreeMap<&str, (usize, usize, Option<&str>)> = BTreeMap::new();
-    for r in &check.rows {
-        for f in &r.flags {
-            let entry = kinds
-                .entry(f.id)
-                .or_insert((0, r.line, f.status.as_deref()));
-            entry.0 += 1;
-        }
-    }
-    if !kinds.is_empty() {
+    if !check.flags.is_empty() {
         writeln!(out)?;
     }
-    for (kind, (count, first, status)) in kinds {
-        let status = status.map_or(String::new(), |s| format!(" ({s})"));
+    for f in &check.flags {
+        let status = f
+            .status
+            .as_ref()
+            .map_or(String::new(), |s| format!(" ({s})"));
         writeln!(
             out,
-            "flag {kind}{status}: {count} row(s), first at line {first}"
+            "flag {}{status}: {} row(s), first at line {}",
+            f.flag, f.rows, f.first_line
         )?;
+    }
+    if !check.outside_exception.is_empty() {
+        writeln!(
+            out,
+            "\noutside every license exception (--fail-on exceed fails on these):"
+        )?;
+        for f in &check.outside_exception {
+            writeln!(
+                out,
+                "  {} {} row(s), first at line {}: {}",
+                f.rows,
+                f.flag,
+                f.first_line,
+                f.reason.unwrap_or_default()
+            )?;
+        }
     }
     Ok(())
 }

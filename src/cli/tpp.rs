@@ -33,14 +33,19 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
     let rating = match (&args.chip, args.tops, args.bits) {
         (Some(chip), _, _) => tpp::rate_chip(chip),
         (None, Some(tops), Some(bits)) => {
-            if !(tops.is_finite() && tops > 0.0) || bits == 0 {
+            // Bounds far past any chip (today's largest: ~2e4 dense TOPS, 64-bit operands,
+            // ~800 mm² dies; a whole wafer is ~7e4 mm²), so that TPP and density stay finite.
+            if !(tops.is_finite() && tops > 0.0 && tops <= 1e9 && (1..=64).contains(&bits)) {
                 return Err(Error::Usage(format!(
-                    "--tops {tops} --bits {bits}: both must be positive"
+                    "--tops {tops} --bits {bits}: both must be positive, --tops at most 1e9 and --bits at most 64"
                 )));
             }
-            if args.die_area.is_some_and(|a| !(a.is_finite() && a > 0.0)) {
+            if args
+                .die_area
+                .is_some_and(|a| !(a.is_finite() && a > 0.0 && a <= 1e6))
+            {
                 return Err(Error::Usage(
-                    "--die-area: must be a positive number of mm²".into(),
+                    "--die-area: must be a positive number of mm², at most 1e6".into(),
                 ));
             }
             tpp::rate(tops, bits, args.die_area)

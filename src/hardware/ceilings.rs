@@ -22,7 +22,6 @@ ledger, after which the holder's share stays above the cap; its headroom is the 
 still be added there without adding any elsewhere: (cap × total − used) / (1 − cap).
 */
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -72,6 +71,8 @@ pub struct Check {
     /// Every limit applied, with its description, status and source.
     pub limits: Vec<HardwareThreshold>,
     pub h100_tpp: f64,
+    /// Kinds of row no license exception covers (see [`OUTSIDE_EXCEPTION`]).
+    pub outside_exception: Vec<FlagCount>,
 }
 
 /// What the ledger is checked under.
@@ -100,76 +101,103 @@ enum Period {
     Ledger,
 }
 
-/// Running sums for the cumulative ceilings, keyed by limit, subject and period. Keys borrow
-/// from the rows: a million-row ledger makes no string per row here.
-struct Sums<'a> {
-    h100: f64,
-    ceilings: FxHashMap<(&'a str, Cow<'a, str>, Period), Ceiling>,
+/// Maps keyed by owned strings and looked up by borrowed ones: a key is allocated only the
+/// first time it is seen, never per row.
+type StrMap<V> = hashbrown::HashMap<String, V, rustc_hash::FxBuildHasher>;
+
+/// The cumulative limits summed in [`Sums`], in the order of [`Checker::limits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Summed {
+    Lpp,
+    Site,
+    Allocation,
+    Cumulative,
+    Nveu,
 }
 
-impl<'a> Sums<'a> {
+/// Running sums for the cumulative ceilings, keyed by limit and period, then by subject.
+#[derive(Default)]
+struct Sums {
+    ceilings: FxHashMap<(Summed, Period), StrMap<Ceiling>>,
+}
+
+/// A new, empty ceiling of `limit` at `max`.
+fn ceiling(limit: &HardwareThreshold, max: f64, h100: f64) -> Ceiling {
+    Ceiling {
+        limit: limit.id.clone(),
+        subject: String::new(),
+        period: String::new(),
+        limit_tpp: max,
+        used_tpp: 0.0,
+        headroom_tpp: max,
+        headroom_h100_equivalents: max / h100,
+        status: limit.status.clone(),
+        exceeded_at_line: None,
+        note: None,
+    }
+}
+
+/// Adds a row's TPP to a ceiling.
+fn bump(c: &mut Ceiling, tpp: f64, line: usize, h100: f64) {
+    c.used_tpp += tpp;
+    c.headroom_tpp = c.limit_tpp - c.used_tpp;
+    c.headroom_h100_equivalents = c.headroom_tpp / h100;
+    // "Up to" the limit is allowed: exceeded only above it.
+    if c.used_tpp > c.limit_tpp && c.exceeded_at_line.is_none() {
+        c.exceeded_at_line = Some(line);
+    }
+}
+
+impl Sums {
+    #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
-        limit: &'a HardwareThreshold,
+        which: Summed,
+        limit: &HardwareThreshold,
         max: f64,
-        subject: Cow<'a, str>,
+        subject: &str,
         period: Period,
         tpp: f64,
         line: usize,
+        h100: f64,
     ) -> &mut Ceiling {
-        let h100 = self.h100;
         let c = self
             .ceilings
-            .entry((limit.id.as_str(), subject, period))
-            .or_insert_with(|| Ceiling {
-                limit: limit.id.clone(),
-                subject: String::new(),
-                period: String::new(),
-                limit_tpp: max,
-                used_tpp: 0.0,
-                headroom_tpp: max,
-                headroom_h100_equivalents: max / h100,
-                status: limit.status.clone(),
-                exceeded_at_line: None,
-                note: None,
-            });
-        c.used_tpp += tpp;
-        c.headroom_tpp = c.limit_tpp - c.used_tpp;
-        c.headroom_h100_equivalents = c.headroom_tpp / h100;
-        // "Up to" the limit is allowed: exceeded only above it.
-        if c.used_tpp > c.limit_tpp && c.exceeded_at_line.is_none() {
-            c.exceeded_at_line = Some(line);
-        }
+            .entry((which, period))
+            .or_default()
+            .entry_ref(subject)
+            .or_insert_with(|| ceiling(limit, max, h100));
+        bump(c, tpp, line, h100);
         c
     }
 
-    fn used(&self, limit: &'a str, subject: &'a str, period: Period) -> f64 {
+    fn used(&self, which: Summed, subject: &str, period: Period) -> f64 {
         self.ceilings
-            .get(&(limit, Cow::Borrowed(subject), period))
+            .get(&(which, period))
+            .and_then(|m| m.get(subject))
             .map_or(0.0, |c| c.used_tpp)
     }
 
     /// The ceilings, named, in order of limit, subject and period.
     fn into_ceilings(self, range: &str) -> Vec<Ceiling> {
-        let mut all: Vec<((Cow<'a, str>, Period), Ceiling)> = self
-            .ceilings
-            .into_iter()
-            .map(|((_, subject, period), mut c)| {
-                c.subject = subject.to_string();
+        let mut all: Vec<(Period, Ceiling)> = Vec::new();
+        for ((_, period), subjects) in self.ceilings {
+            for (subject, mut c) in subjects {
+                c.subject = subject;
                 c.period = match period {
                     Period::Year(y) => y.to_string(),
                     Period::Range => range.to_string(),
                     Period::Through(d) => format!("through {d}"),
                     Period::Ledger => "ledger".into(),
                 };
-                ((subject, period), c)
-            })
-            .collect();
+                all.push((period, c));
+            }
+        }
         all.sort_by(|(a, x), (b, y)| {
-            (x.limit.as_str(), a.0.as_ref(), order(a.1)).cmp(&(
+            (x.limit.as_str(), x.subject.as_str(), order(*a)).cmp(&(
                 y.limit.as_str(),
-                b.0.as_ref(),
-                order(b.1),
+                y.subject.as_str(),
+                order(*b),
             ))
         });
         all.into_iter().map(|(_, c)| c).collect()
@@ -205,16 +233,16 @@ struct UveuCaps {
 /// One UVEU holder's TPP in all, outside tier 1, outside the United States, and per tier 2
 /// country.
 #[derive(Default)]
-struct Uveu<'a> {
+struct Uveu {
     total: f64,
     /// Headquartered in the United States, as its first row says.
     us_headquartered: bool,
     outside_tier1: Share,
     outside_us: Share,
-    tier2: BTreeMap<&'a str, Share>,
+    tier2: BTreeMap<&'static str, Share>,
 }
 
-impl<'a> Uveu<'a> {
+impl Uveu {
     /// Adds a row, then re-tests every share against its cap (all shares move with the total).
     /// A holder first seen on row `r` (the ledger gives each holder one headquarters).
     fn new(r: &Shipment) -> Self {
@@ -224,7 +252,7 @@ impl<'a> Uveu<'a> {
         }
     }
 
-    fn add(&mut self, r: &'a Shipment, caps: UveuCaps) {
+    fn add(&mut self, r: &Shipment, caps: UveuCaps) {
         self.total += r.tpp;
         if r.tier != 1 {
             self.outside_tier1.used += r.tpp;
@@ -233,7 +261,8 @@ impl<'a> Uveu<'a> {
             self.outside_us.used += r.tpp;
         }
         if r.tier == 2 {
-            self.tier2.entry(&r.destination).or_default().used += r.tpp;
+            let code = tiers::find(&r.destination).map_or("", |d| d.code.as_str());
+            self.tier2.entry(code).or_default().used += r.tpp;
         }
         let total = self.total;
         let update = |s: &mut Share, cap: f64| {
@@ -260,138 +289,275 @@ fn threshold<'a>(all: &'a [HardwareThreshold], id: &str) -> Result<&'a HardwareT
 }
 
 /// Adds `tpp` to the total of `key`.
-fn tally<'a>(totals: &mut FxHashMap<&'a str, f64>, key: &'a str, tpp: f64) {
-    *totals.entry(key).or_default() += tpp;
+fn tally(totals: &mut StrMap<f64>, key: &str, tpp: f64) {
+    *totals.entry_ref(key).or_insert(0.0) += tpp;
 }
 
-fn sorted(totals: FxHashMap<&str, f64>) -> BTreeMap<String, f64> {
-    totals
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
+fn sorted(totals: StrMap<f64>) -> BTreeMap<String, f64> {
+    totals.into_iter().collect()
 }
 
-/// Sums the ledger against its limits, in ledger order; adds the rows' ceiling flags.
-pub fn check(mut rows: Vec<Shipment>, options: &Options) -> Result<Check, Error> {
-    let h100 = tpp::h100_tpp();
-    let all = regimes::hardware()?;
-    let lpp = threshold(&all, "lpp")?;
-    let allocation = threshold(&all, "tier2-country-allocation")?;
-    let cumulative = threshold(&all, "qualifying-recipient-cumulative")?;
-    let nveu = threshold(&all, "nveu-country-cap")?;
-    let outside = threshold(&all, "uveu-outside-tier1-share")?;
-    let per_country = threshold(&all, "uveu-tier2-country-share")?;
-    let outside_us = threshold(&all, "uveu-outside-us-share")?;
-    let caps = UveuCaps {
-        outside_tier1: outside.share_max.expect("tested"),
-        tier2_country: per_country.share_max.expect("tested"),
-        outside_us: outside_us.share_max.expect("tested"),
-    };
-    let lpp_max = lpp.tpp_max.expect("lpp has tpp_max (tested)");
-    let cumulative_max = cumulative.tpp_max.expect("tested");
-    let site = HardwareThreshold {
-        id: "lpp-site".into(),
-        description: "License Exception LPP summed per site per calendar year (a view: the rule's limit is per ultimate consignee)".into(),
-        status: "unconfirmed".into(),
-        source: format!(
-            "{}; summed per site by capfloor, which the rule text does not do",
-            lpp.source
-        ),
-        ..lpp.clone()
-    };
-    let g2g = g2g_countries(&options.g2g)?;
-    let multiplier = allocation.g2g_multiplier.unwrap_or(1.0);
-    let in_allocation = |d: Date| {
-        allocation.from.is_none_or(|f| d >= f) && allocation.through.is_none_or(|t| d <= t)
-    };
-    let range = match (allocation.from, allocation.through) {
-        (Some(f), Some(t)) => format!("{}-{}", f.year(), t.year()),
-        _ => "ledger".into(),
-    };
+/// The flags that put a row outside every license exception: `--fail-on exceed` fails on them
+/// whatever their ceilings say. LPP is not available in a tier 3 destination, nor to an entity
+/// headquartered in one (the headquarters license requirement of 15 CFR 742.6(a)(6)(iii)(A),
+/// which BIS's May 2025 guidance says is still enforced), and a VEU holder headquartered in
+/// tier 3 has no VEU.
+pub const OUTSIDE_EXCEPTION: &[(&str, &str)] = &[
+    (
+        "tier3-destination",
+        "no license exception applies in a tier 3 destination",
+    ),
+    (
+        "tier3-headquarters",
+        "a consignee headquartered in tier 3 needs a license wherever it receives (15 CFR 742.6(a)(6)(iii)(A))",
+    ),
+    (
+        "veu-ineligible",
+        "a VEU holder headquartered in tier 3 has no Data Center VEU",
+    ),
+];
 
-    let mut sums = Sums {
-        h100,
-        ceilings: FxHashMap::default(),
-    };
-    let mut consignees = FxHashMap::default();
-    let mut sites = FxHashMap::default();
-    let mut countries = FxHashMap::default();
-    let mut operators = FxHashMap::default();
-    let mut uveu: BTreeMap<&str, Uveu> = BTreeMap::new();
-    let mut nveu_rows: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    // Flags found while summing, added to the rows once the sums no longer borrow them.
-    let mut flags: Vec<(usize, Flag)> = Vec::new();
-    for (i, r) in rows.iter().enumerate() {
-        tally(&mut consignees, &r.consignee, r.tpp);
-        tally(&mut countries, &r.destination, r.tpp);
+/// How many rows carry one kind of flag.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagCount {
+    pub flag: &'static str,
+    pub rows: usize,
+    pub first_line: usize,
+    /// The first such row's message.
+    pub message: String,
+    pub status: Option<String>,
+    /// Why no license exception covers such a row (only in `outside_exception`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+}
+
+/// Everything a check concludes except the rows themselves.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub shipments: usize,
+    pub total_tpp: f64,
+    pub ceilings: Vec<Ceiling>,
+    pub totals: Totals,
+    pub limits: Vec<HardwareThreshold>,
+    pub h100_tpp: f64,
+    /// Each kind of flag raised, in order of its id.
+    pub flags: Vec<FlagCount>,
+    /// The kinds of [`OUTSIDE_EXCEPTION`] flag raised: rows no exception covers.
+    pub outside_exception: Vec<FlagCount>,
+}
+
+/// A ledger being checked, one shipment at a time in ledger order: memory grows with the
+/// consignees, sites, countries and VEU holders it names, not with its rows.
+pub struct Checker {
+    h100: f64,
+    all: Vec<HardwareThreshold>,
+    lpp: HardwareThreshold,
+    site: HardwareThreshold,
+    allocation: HardwareThreshold,
+    cumulative: HardwareThreshold,
+    nveu: HardwareThreshold,
+    outside: HardwareThreshold,
+    per_country: HardwareThreshold,
+    outside_us: HardwareThreshold,
+    caps: UveuCaps,
+    lpp_max: f64,
+    cumulative_max: f64,
+    g2g: Vec<&'static str>,
+    multiplier: f64,
+    range: String,
+    nveu_last: Option<Date>,
+    sums: Sums,
+    consignees: StrMap<f64>,
+    sites: StrMap<f64>,
+    countries: StrMap<f64>,
+    operators: StrMap<f64>,
+    uveu: StrMap<Uveu>,
+    /// Per tier-2-headquartered holder, per country: one ceiling per step of the schedule.
+    nveu_sums: StrMap<BTreeMap<&'static str, Vec<Option<Ceiling>>>>,
+    shipments: usize,
+    total_tpp: f64,
+    flags: BTreeMap<&'static str, FlagCount>,
+}
+
+impl Checker {
+    pub fn new(options: &Options) -> Result<Checker, Error> {
+        let h100 = tpp::h100_tpp();
+        let all = regimes::hardware()?;
+        let lpp = threshold(&all, "lpp")?.clone();
+        let allocation = threshold(&all, "tier2-country-allocation")?.clone();
+        let cumulative = threshold(&all, "qualifying-recipient-cumulative")?.clone();
+        let nveu = threshold(&all, "nveu-country-cap")?.clone();
+        let outside = threshold(&all, "uveu-outside-tier1-share")?.clone();
+        let per_country = threshold(&all, "uveu-tier2-country-share")?.clone();
+        let outside_us = threshold(&all, "uveu-outside-us-share")?.clone();
+        let caps = UveuCaps {
+            outside_tier1: outside.share_max.expect("tested"),
+            tier2_country: per_country.share_max.expect("tested"),
+            outside_us: outside_us.share_max.expect("tested"),
+        };
+        let site = HardwareThreshold {
+            id: "lpp-site".into(),
+            description: "License Exception LPP summed per site per calendar year (a view: the rule's limit is per ultimate consignee)".into(),
+            status: "unconfirmed".into(),
+            source: format!(
+                "{}; summed per site by capfloor, which the rule text does not do",
+                lpp.source
+            ),
+            ..lpp.clone()
+        };
+        let range = match (allocation.from, allocation.through) {
+            (Some(f), Some(t)) => format!("{}-{}", f.year(), t.year()),
+            _ => "ledger".into(),
+        };
+        Ok(Checker {
+            h100,
+            lpp_max: lpp.tpp_max.expect("lpp has tpp_max (tested)"),
+            cumulative_max: cumulative.tpp_max.expect("tested"),
+            g2g: g2g_countries(&options.g2g)?,
+            multiplier: allocation.g2g_multiplier.unwrap_or(1.0),
+            range,
+            nveu_last: nveu.schedule.last().map(|s| s.through),
+            caps,
+            site,
+            all,
+            lpp,
+            allocation,
+            cumulative,
+            nveu,
+            outside,
+            per_country,
+            outside_us,
+            sums: Sums::default(),
+            consignees: StrMap::default(),
+            sites: StrMap::default(),
+            countries: StrMap::default(),
+            operators: StrMap::default(),
+            uveu: StrMap::default(),
+            nveu_sums: StrMap::default(),
+            shipments: 0,
+            total_tpp: 0.0,
+            flags: BTreeMap::new(),
+        })
+    }
+
+    /// Adds one shipment (the next in ledger order) to the sums, and its ceiling flags to it.
+    pub fn add(&mut self, r: &mut Shipment) {
+        let h100 = self.h100;
+        self.shipments += 1;
+        self.total_tpp += r.tpp;
+        tally(&mut self.consignees, &r.consignee, r.tpp);
+        tally(&mut self.countries, &r.destination, r.tpp);
         if let Some(s) = &r.site {
-            tally(&mut sites, s, r.tpp);
+            tally(&mut self.sites, s, r.tpp);
         }
         if let Some(op) = &r.operator {
-            tally(&mut operators, op, r.tpp);
+            tally(&mut self.operators, op, r.tpp);
         }
-        if r.tier == 3 {
-            continue;
+        if r.tier != 3 {
+            self.limits_of(r, h100);
         }
-        let consignee = Cow::Borrowed(r.consignee.as_str());
-        sums.add(
-            cumulative,
-            cumulative_max,
-            consignee.clone(),
+        for f in &r.flags {
+            let entry = self.flags.entry(f.id).or_insert_with(|| FlagCount {
+                flag: f.id,
+                rows: 0,
+                first_line: r.line,
+                message: f.message.to_string(),
+                status: f.status.as_deref().map(str::to_string),
+                reason: None,
+            });
+            entry.rows += 1;
+        }
+    }
+
+    /// The limits a row to a tier 1 or 2 destination counts toward.
+    fn limits_of(&mut self, r: &mut Shipment, h100: f64) {
+        self.sums.add(
+            Summed::Cumulative,
+            &self.cumulative,
+            self.cumulative_max,
+            &r.consignee,
             Period::Ledger,
             r.tpp,
             r.line,
+            h100,
         );
         if let Some(op) = &r.operator {
             match r.hq_tier {
-                1 => uveu.entry(op).or_insert_with(|| Uveu::new(r)).add(r, caps),
-                2 => nveu_rows.entry((op, &r.destination)).or_default().push(i),
-                _ => flags.push((
-                    i,
-                    Flag::new(
-                        "veu-ineligible",
-                        format!("operator {op:?} is headquartered in tier 3: no Data Center VEU applies"),
-                        None,
+                1 => {
+                    let u = self
+                        .uveu
+                        .entry_ref(op.as_str())
+                        .or_insert_with(|| Uveu::new(r));
+                    u.add(r, self.caps);
+                }
+                2 => self.nveu_row(r, h100),
+                _ => r.flags.push(Flag::new(
+                    "veu-ineligible",
+                    format!(
+                        "operator {op:?} is headquartered in tier 3: no Data Center VEU applies"
                     ),
+                    None,
                 )),
             }
-            continue;
+            return;
         }
         let year = Period::Year(r.date.year());
-        let before = sums.used(&lpp.id, &r.consignee, year);
-        sums.add(lpp, lpp_max, consignee, year, r.tpp, r.line);
+        let before = self.sums.used(Summed::Lpp, &r.consignee, year);
+        self.sums.add(
+            Summed::Lpp,
+            &self.lpp,
+            self.lpp_max,
+            &r.consignee,
+            year,
+            r.tpp,
+            r.line,
+            h100,
+        );
         if let Some(s) = &r.site {
-            sums.add(&site, lpp_max, Cow::Borrowed(s), year, r.tpp, r.line);
+            self.sums.add(
+                Summed::Site,
+                &self.site,
+                self.lpp_max,
+                s,
+                year,
+                r.tpp,
+                r.line,
+                h100,
+            );
         }
-        if before + r.tpp > lpp_max {
-            let counts = r.tier == 2 && in_allocation(r.date);
-            flags.push((
-                i,
-                Flag::new(
-                    "beyond-lpp",
-                    format!(
-                        "beyond License Exception LPP for {} in {}: needs a license{}",
-                        r.consignee,
-                        r.date.year(),
-                        if counts {
-                            "; counts toward the tier 2 country allocation"
-                        } else {
-                            ""
-                        }
-                    ),
-                    Some(&lpp.status),
+        if before + r.tpp > self.lpp_max {
+            let allocation = &self.allocation;
+            let in_allocation = allocation.from.is_none_or(|f| r.date >= f)
+                && allocation.through.is_none_or(|t| r.date <= t);
+            let counts = r.tier == 2 && in_allocation;
+            r.flags.push(Flag::new(
+                "beyond-lpp",
+                format!(
+                    "beyond License Exception LPP for {} in {}: needs a license{}",
+                    r.consignee,
+                    r.date.year(),
+                    if counts {
+                        "; counts toward the tier 2 country allocation"
+                    } else {
+                        ""
+                    }
                 ),
+                Some(&self.lpp.status),
             ));
             if counts {
-                let g = g2g.contains(&r.destination.as_str());
-                let max = allocation.tpp_max.expect("tested") * if g { multiplier } else { 1.0 };
-                let c = sums.add(
-                    allocation,
+                let g = self.g2g.contains(&r.destination.as_str());
+                let max =
+                    allocation.tpp_max.expect("tested") * if g { self.multiplier } else { 1.0 };
+                let multiplier = self.multiplier;
+                let c = self.sums.add(
+                    Summed::Allocation,
+                    &self.allocation,
                     max,
-                    Cow::Borrowed(&r.destination),
+                    &r.destination,
                     Period::Range,
                     r.tpp,
                     r.line,
+                    h100,
                 );
                 if g {
                     c.note = Some(format!(
@@ -401,96 +567,146 @@ pub fn check(mut rows: Vec<Shipment>, options: &Options) -> Result<Check, Error>
             }
         }
     }
-    // NVEU: for each step of the schedule, everything shipped through its date.
-    let last = nveu.schedule.last().map(|s| s.through);
-    for ((op, country), idx) in &nveu_rows {
-        let subject: Cow<str> = Cow::Owned(format!("{op} in {country}"));
-        for step in &nveu.schedule {
-            for &i in idx.iter().filter(|&&i| rows[i].date <= step.through) {
-                sums.add(
-                    nveu,
-                    step.limit_tpp(h100),
-                    subject.clone(),
-                    Period::Through(step.through),
-                    rows[i].tpp,
-                    rows[i].line,
-                );
+
+    /// NVEU: a row counts toward every step of the schedule it falls within; after the last
+    /// step it is flagged.
+    fn nveu_row(&mut self, r: &mut Shipment, h100: f64) {
+        let op = r.operator.as_deref().expect("an NVEU row has an operator");
+        let country = tiers::find(&r.destination).map_or("", |d| d.code.as_str());
+        let nveu = &self.nveu;
+        let steps = self
+            .nveu_sums
+            .entry_ref(op)
+            .or_default()
+            .entry(country)
+            .or_insert_with(|| vec![None; nveu.schedule.len()]);
+        for (step, c) in nveu.schedule.iter().zip(steps.iter_mut()) {
+            if r.date <= step.through {
+                let c = c.get_or_insert_with(|| ceiling(nveu, step.limit_tpp(h100), h100));
+                bump(c, r.tpp, r.line, h100);
             }
         }
-        if let Some(last) = last {
-            for &i in idx.iter().filter(|&&i| rows[i].date > last) {
-                let message = format!("shipped after the last NVEU step ({last}): no cap in data/regimes.toml covers it");
-                flags.push((
-                    i,
-                    Flag::new("after-nveu-schedule", message, Some(&nveu.status)),
+        if let Some(last) = self.nveu_last {
+            if r.date > last {
+                r.flags.push(Flag::new(
+                    "after-nveu-schedule",
+                    format!("shipped after the last NVEU step ({last}): no cap in data/regimes.toml covers it"),
+                    Some(&nveu.status),
                 ));
             }
         }
     }
-    let mut ceilings = sums.into_ceilings(&range);
-    for (op, u) in &uveu {
-        let mut share = |limit: &HardwareThreshold, subject: String, s: &Share| {
-            let cap = limit.share_max.expect("tested");
-            let headroom = (cap * u.total - s.used) / (1.0 - cap);
-            ceilings.push(Ceiling {
-                limit: limit.id.clone(),
-                subject,
-                period: "ledger".into(),
-                limit_tpp: cap * u.total,
-                used_tpp: s.used,
-                headroom_tpp: headroom,
-                headroom_h100_equivalents: headroom / h100,
-                status: limit.status.clone(),
-                exceeded_at_line: s.over_since,
-                note: Some(format!(
-                    "{:.1}% of the holder's {:.4e} TPP",
-                    100.0 * s.used / u.total,
-                    u.total
-                )),
-            });
-        };
-        share(outside, op.to_string(), &u.outside_tier1);
-        if u.us_headquartered {
-            share(outside_us, op.to_string(), &u.outside_us);
+
+    /// The sums, named and sorted, with every limit applied.
+    pub fn finish(mut self) -> Summary {
+        let h100 = self.h100;
+        for (op, countries) in std::mem::take(&mut self.nveu_sums) {
+            for (country, steps) in countries {
+                let subject = format!("{op} in {country}");
+                // A step no row fell within has no ceiling.
+                for (step, c) in self.nveu.schedule.iter().zip(steps) {
+                    let Some(c) = c else { continue };
+                    self.sums
+                        .ceilings
+                        .entry((Summed::Nveu, Period::Through(step.through)))
+                        .or_default()
+                        .insert(subject.clone(), c);
+                }
+            }
         }
-        for (country, s) in &u.tier2 {
-            share(per_country, format!("{op} in {country}"), s);
+        let mut ceilings = std::mem::take(&mut self.sums).into_ceilings(&self.range);
+        let mut holders: Vec<(&String, &Uveu)> = self.uveu.iter().collect();
+        holders.sort_by(|a, b| a.0.cmp(b.0));
+        for (op, u) in holders {
+            let mut share = |limit: &HardwareThreshold, subject: String, s: &Share| {
+                let cap = limit.share_max.expect("tested");
+                let headroom = (cap * u.total - s.used) / (1.0 - cap);
+                ceilings.push(Ceiling {
+                    limit: limit.id.clone(),
+                    subject,
+                    period: "ledger".into(),
+                    limit_tpp: cap * u.total,
+                    used_tpp: s.used,
+                    headroom_tpp: headroom,
+                    headroom_h100_equivalents: headroom / h100,
+                    status: limit.status.clone(),
+                    exceeded_at_line: s.over_since,
+                    note: Some(format!(
+                        "{:.1}% of the holder's {:.4e} TPP",
+                        100.0 * s.used / u.total,
+                        u.total
+                    )),
+                });
+            };
+            share(&self.outside, op.to_string(), &u.outside_tier1);
+            if u.us_headquartered {
+                share(&self.outside_us, op.to_string(), &u.outside_us);
+            }
+            for (country, s) in &u.tier2 {
+                share(&self.per_country, format!("{op} in {country}"), s);
+            }
+        }
+        let used = [
+            self.lpp.id.as_str(),
+            &self.allocation.id,
+            &self.cumulative.id,
+            &self.nveu.id,
+            &self.outside.id,
+            &self.per_country.id,
+            &self.outside_us.id,
+            "due-diligence-tpp",
+            "due-diligence-memory-bandwidth",
+        ];
+        let mut limits: Vec<HardwareThreshold> = self
+            .all
+            .iter()
+            .filter(|t| used.contains(&t.id.as_str()))
+            .cloned()
+            .collect();
+        limits.insert(1, self.site.clone());
+        let flags: Vec<FlagCount> = self.flags.into_values().collect();
+        let outside_exception = flags
+            .iter()
+            .filter_map(|f| {
+                let (_, reason) = OUTSIDE_EXCEPTION.iter().find(|(id, _)| *id == f.flag)?;
+                Some(FlagCount {
+                    reason: Some(reason),
+                    ..f.clone()
+                })
+            })
+            .collect();
+        Summary {
+            shipments: self.shipments,
+            total_tpp: self.total_tpp,
+            ceilings,
+            totals: Totals {
+                consignee: sorted(self.consignees),
+                site: sorted(self.sites),
+                country: sorted(self.countries),
+                operator: sorted(self.operators),
+            },
+            limits,
+            h100_tpp: h100,
+            flags,
+            outside_exception,
         }
     }
-    let totals = Totals {
-        consignee: sorted(consignees),
-        site: sorted(sites),
-        country: sorted(countries),
-        operator: sorted(operators),
-    };
-    drop(uveu);
-    drop(nveu_rows);
-    for (i, f) in flags {
-        rows[i].flags.push(f);
+}
+
+/// Sums a whole ledger against its limits, in ledger order, adding the rows' ceiling flags.
+pub fn check(mut rows: Vec<Shipment>, options: &Options) -> Result<Check, Error> {
+    let mut checker = Checker::new(options)?;
+    for r in rows.iter_mut() {
+        checker.add(r);
     }
-    let used = [
-        lpp.id.as_str(),
-        &allocation.id,
-        &cumulative.id,
-        &nveu.id,
-        &outside.id,
-        &per_country.id,
-        &outside_us.id,
-        "due-diligence-tpp",
-        "due-diligence-memory-bandwidth",
-    ];
-    let mut limits: Vec<HardwareThreshold> = all
-        .iter()
-        .filter(|t| used.contains(&t.id.as_str()))
-        .cloned()
-        .collect();
-    limits.insert(1, site);
+    let s = checker.finish();
     Ok(Check {
         rows,
-        ceilings,
-        totals,
-        limits,
-        h100_tpp: h100,
+        ceilings: s.ceilings,
+        totals: s.totals,
+        limits: s.limits,
+        h100_tpp: s.h100_tpp,
+        outside_exception: s.outside_exception,
     })
 }
 

@@ -6,6 +6,8 @@ source. Names match case-insensitively, ignoring spaces and hyphens, by full nam
 (`H100 SXM`, `h100-sxm`, `H100`).
 */
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::compute::Peak;
@@ -45,12 +47,16 @@ fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> Vec<T> {
         .expect("the embedded chip tables are valid (tested)")
 }
 
+// Parsed once: a declaration or a ledger looks chips up many times.
+static CHIP_TABLE: LazyLock<Vec<Chip>> = LazyLock::new(|| parse(CHIPS));
+static THROUGHPUT_TABLE: LazyLock<Vec<Throughput>> = LazyLock::new(|| parse(THROUGHPUT));
+
 pub fn chips() -> Vec<Chip> {
-    parse(CHIPS)
+    CHIP_TABLE.clone()
 }
 
 pub fn throughput() -> Vec<Throughput> {
-    parse(THROUGHPUT)
+    THROUGHPUT_TABLE.clone()
 }
 
 fn normal(name: &str) -> String {

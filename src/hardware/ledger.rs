@@ -12,6 +12,7 @@ cluster) and `operator` (the Data Center VEU holder the shipment is made under; 
 is the row's `consignee_hq`). Line numbers in messages count the header as line 1.
 */
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use serde::Serialize;
 
 use super::{chips, tiers, tpp};
 use crate::regimes;
+use crate::table::Lines;
 
 pub const COLUMNS: &[&str] = &[
     "date",
@@ -93,20 +95,21 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Not a regular file, or larger than [`crate::fsio::LEDGER`].
+    #[error(transparent)]
+    File(#[from] crate::fsio::Error),
     #[error("{}", problems.join("\n"))]
     Invalid { problems: Vec<String> },
     #[error(transparent)]
     Regimes(#[from] regimes::Error),
 }
 
-/// Reads and validates a ledger file.
-pub fn read(path: &Path) -> Result<Vec<Shipment>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse(&path.display().to_string(), &text)
-}
+/// At most this many problems are listed (the rest are counted): a ledger of millions of bad
+/// rows must not take millions of lines, or the memory to hold them.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// More chips than this in one row is a typing error, not a shipment.
+pub const MAX_QUANTITY: u64 = 100_000_000;
 
 /// A chip as the ledger needs it: its name, TPP per unit and the flags it raises on every row.
 type ChipEntry = Result<(String, f64, Vec<Flag>), String>;
@@ -192,144 +195,286 @@ fn place_flags(hq: &tiers::Destination, dest: &tiers::Destination) -> Vec<Flag> 
     flags
 }
 
-/// Parses ledger text; `name` is used in messages.
+/// The column of each field.
+struct Columns {
+    date: usize,
+    consignee: usize,
+    hq: usize,
+    destination: usize,
+    chip: usize,
+    quantity: usize,
+    site: Option<usize>,
+    operator: Option<usize>,
+}
+
+/// A ledger read row by row: memory stays the same however many rows it has (it grows only with
+/// the distinct VEU holders it names). Invalid rows are skipped and their problems collected;
+/// [`Rows::finish`] reports them all (the first [`MAX_PROBLEMS`]).
+pub struct Rows<R> {
+    name: String,
+    path: Option<PathBuf>,
+    reader: csv::Reader<Lines<R>>,
+    columns: Columns,
+    triggers: Triggers,
+    record: csv::StringRecord,
+    chip_cache: FxHashMap<String, ChipEntry>,
+    place_cache: FxHashMap<(&'static str, &'static str), Vec<Flag>>,
+    /// Each operator's headquarters, and the line that first gave it.
+    operator_hq: FxHashMap<String, (&'static str, usize)>,
+    problems: Vec<String>,
+    unlisted: usize,
+}
+
+/// Opens a ledger file (a regular file within [`crate::fsio::LEDGER`]) and reads its header.
+pub fn open(path: &Path) -> Result<Rows<crate::fsio::Reader>, Error> {
+    let file = crate::fsio::open(path, &crate::fsio::LEDGER)?;
+    let mut rows = Rows::new(&path.display().to_string(), file)?;
+    rows.path = Some(path.to_path_buf());
+    Ok(rows)
+}
+
+/// Reads and validates a whole ledger from text; `name` is used in messages.
 pub fn parse(name: &str, text: &str) -> Result<Vec<Shipment>, Error> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header = crate::table::header_with_optional(name, &mut reader, COLUMNS, OPTIONAL_COLUMNS)
-        .map_err(|problems| Error::Invalid { problems })?;
-    let col = |n: &str| header.iter().position(|h| h == n);
-    let at = |n: &str| col(n).expect("required columns are checked above");
-    let [date_at, consignee_at, hq_at, dest_at, chip_at, quantity_at] = [
-        COLUMNS[0], COLUMNS[1], COLUMNS[2], COLUMNS[3], COLUMNS[4], COLUMNS[5],
-    ]
-    .map(at);
-    let (site_at, operator_at) = (col("site"), col("operator"));
-    let triggers = Triggers {
-        tpp: optional_threshold("due-diligence-tpp")?,
-        bandwidth: optional_threshold("due-diligence-memory-bandwidth")?,
-    };
-    let mut problems = Vec::new();
-    let mut chip_cache: FxHashMap<String, ChipEntry> = FxHashMap::default();
-    let mut place_cache: FxHashMap<(&str, &str), Vec<Flag>> = FxHashMap::default();
-    // Each operator's headquarters, and the line that first gave it.
-    let mut operator_hq: FxHashMap<String, (&str, usize)> = FxHashMap::default();
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(format!("{name}:{line}: row: {e}"));
-                continue;
+    let mut rows = Rows::new(name, text.as_bytes())?;
+    let mut all = Vec::new();
+    while let Some(r) = rows.next_row()? {
+        all.push(r);
+    }
+    rows.finish()?;
+    Ok(all)
+}
+
+impl<R: Read> Rows<R> {
+    /// Reads the header of the ledger in `input`; `name` is used in messages.
+    pub fn new(name: &str, input: R) -> Result<Rows<R>, Error> {
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(Lines::new(input));
+        let header = crate::table::header_of(name, &mut reader, COLUMNS, OPTIONAL_COLUMNS)
+            .map_err(|problems| Error::Invalid { problems })?;
+        let col = |n: &str| header.iter().position(|h| h == n);
+        let at = |n: &str| col(n).expect("required columns are checked above");
+        let columns = Columns {
+            date: at("date"),
+            consignee: at("consignee"),
+            hq: at("consignee_hq"),
+            destination: at("destination"),
+            chip: at("chip"),
+            quantity: at("quantity"),
+            site: col("site"),
+            operator: col("operator"),
+        };
+        let triggers = Triggers {
+            tpp: optional_threshold("due-diligence-tpp")?,
+            bandwidth: optional_threshold("due-diligence-memory-bandwidth")?,
+        };
+        Ok(Rows {
+            name: name.to_string(),
+            path: None,
+            reader,
+            columns,
+            triggers,
+            record: csv::StringRecord::new(),
+            chip_cache: FxHashMap::default(),
+            place_cache: FxHashMap::default(),
+            operator_hq: FxHashMap::default(),
+            problems: Vec::new(),
+            unlisted: 0,
+        })
+    }
+
+    fn problem(&mut self, line: usize, field: &str, problem: String) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems
+                .push(format!("{}:{line}: {field}: {problem}", self.name));
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
+    /// The next valid shipment, or `None` at the end. Invalid rows are skipped (their problems
+    /// kept for [`Rows::finish`]); only a file that cannot be read stops the reading.
+    pub fn next_row(&mut self) -> Result<Option<Shipment>, Error> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    let line = crate::table::line_of(&mut self.reader, &self.record) as usize;
+                    if let Some(row) = self.row(line) {
+                        return Ok(Some(row));
+                    }
+                }
+                Err(e) => {
+                    let line = crate::table::error_line(&mut self.reader, &e).unwrap_or(0);
+                    if !matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        self.problem(line as usize, "row", crate::table::error_message(&e));
+                        continue;
+                    }
+                    let csv::ErrorKind::Io(io) = e.into_kind() else {
+                        unreachable!("checked above")
+                    };
+                    return Err(match crate::fsio::from_io(io) {
+                        Ok(file) => Error::File(file),
+                        Err(source) => Error::Io {
+                            path: self
+                                .path
+                                .clone()
+                                .unwrap_or_else(|| PathBuf::from(&self.name)),
+                            source,
+                        },
+                    });
+                }
             }
-        };
+        }
+    }
+
+    /// Every problem found, or `Ok` if there was none.
+    pub fn finish(self) -> Result<(), Error> {
+        if self.problems.is_empty() {
+            return Ok(());
+        }
+        let mut problems = self.problems;
+        if self.unlisted > 0 {
+            problems.push(format!(
+                "{}: … and {} more problems (the first {MAX_PROBLEMS} are listed)",
+                self.name, self.unlisted
+            ));
+        }
+        Err(Error::Invalid { problems })
+    }
+
+    /// The record just read as a shipment, or `None` (with its problems noted) if it is invalid.
+    fn row(&mut self, line: usize) -> Option<Shipment> {
+        let record = std::mem::take(&mut self.record);
+        let shipment = self.shipment(&record, line);
+        self.record = record;
+        shipment
+    }
+
+    fn shipment(&mut self, record: &csv::StringRecord, line: usize) -> Option<Shipment> {
+        let c = &self.columns;
         let get = |at: usize| record.get(at).unwrap_or("");
-        let optional =
-            |at: Option<usize>| at.map(get).filter(|v| !v.is_empty()).map(str::to_string);
-        let mut bad = |field: &str, problem: String| {
-            problems.push(format!("{name}:{line}: {field}: {problem}"))
-        };
-        let date = match get(date_at).parse::<Date>() {
+        let mut bad: Vec<(&str, String)> = Vec::new();
+        let date = match get(c.date).parse::<Date>() {
             Ok(d) => Some(d),
             Err(_) => {
-                bad(
+                bad.push((
                     "date",
-                    format!("{:?} is not a date (YYYY-MM-DD)", get(date_at)),
-                );
+                    format!("{:?} is not a date (YYYY-MM-DD)", get(c.date)),
+                ));
                 None
             }
         };
-        let quantity = match get(quantity_at).parse::<i64>() {
-            Ok(q) if q > 0 => Some(q as u64),
+        let quantity = match get(c.quantity).parse::<i64>() {
+            Ok(q) if q > 0 && q as u64 <= MAX_QUANTITY => Some(q as u64),
+            Ok(q) if q > 0 => {
+                bad.push((
+                    "quantity",
+                    format!(
+                        "{q} chips in one row is more than {MAX_QUANTITY}: not a real shipment"
+                    ),
+                ));
+                None
+            }
             Ok(q) => {
-                bad("quantity", format!("{q} is not a positive number of chips"));
+                bad.push(("quantity", format!("{q} is not a positive number of chips")));
                 None
             }
             Err(_) => {
-                bad(
+                bad.push((
                     "quantity",
-                    format!("{:?} is not a whole number of chips", get(quantity_at)),
-                );
+                    format!("{:?} is not a whole number of chips", get(c.quantity)),
+                ));
                 None
             }
         };
-        let mut country = |field: &str, at: usize| {
+        let mut country = |field: &'static str, at: usize| {
             let found = tiers::find(get(at));
             if found.is_none() {
-                bad(
+                bad.push((
                     field,
                     format!("{:?} is not an ISO 3166-1 alpha-2 country code", get(at)),
-                );
+                ));
             }
             found
         };
-        let destination = country("destination", dest_at);
-        let hq = country("consignee_hq", hq_at);
-        if get(consignee_at).is_empty() {
-            bad("consignee", "empty".into());
+        let destination = country("destination", c.destination);
+        let hq = country("consignee_hq", c.hq);
+        if get(c.consignee).is_empty() {
+            bad.push(("consignee", "empty".into()));
         }
-        let operator = optional(operator_at);
+        let optional =
+            |at: Option<usize>| at.map(get).filter(|v| !v.is_empty()).map(str::to_string);
+        let operator = optional(c.operator);
         if let (Some(op), Some(hq)) = (&operator, hq) {
             // Looked up before inserting: no key is allocated for a holder already seen.
-            let (first_hq, first_line) = match operator_hq.get(op.as_str()) {
+            let (first_hq, first_line) = match self.operator_hq.get(op.as_str()) {
                 Some(&first) => first,
-                None => *operator_hq
+                None => *self
+                    .operator_hq
                     .entry(op.clone())
                     .or_insert((hq.code.as_str(), line)),
             };
             if first_hq != hq.code {
-                bad(
+                bad.push((
                     "consignee_hq",
                     format!(
                         "operator {op:?} is headquartered in {first_hq} at line {first_line}: one VEU holder has one headquarters"
                     ),
-                );
+                ));
             }
         }
-        if !chip_cache.contains_key(get(chip_at)) {
-            let entry = chip_entry(get(chip_at), &triggers);
-            chip_cache.insert(get(chip_at).to_string(), entry);
+        let chip_name = get(c.chip);
+        if !self.chip_cache.contains_key(chip_name) {
+            let entry = chip_entry(chip_name, &self.triggers);
+            // Unknown names are not all kept: a ledger of distinct typos must not grow memory.
+            match entry {
+                Err(e) if self.chip_cache.len() >= 256 => bad.push(("chip", e)),
+                entry => {
+                    self.chip_cache.insert(chip_name.to_string(), entry);
+                }
+            }
         }
-        let chip = &chip_cache[get(chip_at)];
-        if let Err(e) = chip {
-            bad("chip", e.clone());
+        let chip = self.chip_cache.get(chip_name);
+        if let Some(Err(e)) = chip {
+            bad.push(("chip", e.clone()));
         }
-        if let (
-            Some(date),
-            Some(quantity),
-            Some(dest),
-            Some(hq),
-            Ok((chip, unit_tpp, chip_flags)),
-        ) = (date, quantity, destination, hq, chip)
-        {
-            let mut flags = place_cache
-                .entry((hq.code.as_str(), dest.code.as_str()))
-                .or_insert_with(|| place_flags(hq, dest))
-                .clone();
-            flags.extend(chip_flags.iter().cloned());
-            rows.push(Shipment {
-                line,
-                date,
-                consignee: get(consignee_at).to_string(),
-                consignee_hq: hq.code.clone(),
-                hq_tier: hq.tier,
-                destination: dest.code.clone(),
-                tier: dest.tier,
-                site: optional(site_at),
-                operator,
-                chip: chip.clone(),
-                quantity,
-                tpp: unit_tpp * quantity as f64,
-                flags,
-            });
+        let shipment = match (date, quantity, destination, hq, chip) {
+            (
+                Some(date),
+                Some(quantity),
+                Some(dest),
+                Some(hq),
+                Some(Ok((chip, unit_tpp, chip_flags))),
+            ) if bad.is_empty() => {
+                let mut flags = self
+                    .place_cache
+                    .entry((hq.code.as_str(), dest.code.as_str()))
+                    .or_insert_with(|| place_flags(hq, dest))
+                    .clone();
+                flags.extend(chip_flags.iter().cloned());
+                Some(Shipment {
+                    line,
+                    date,
+                    consignee: get(c.consignee).to_string(),
+                    consignee_hq: hq.code.clone(),
+                    hq_tier: hq.tier,
+                    destination: dest.code.clone(),
+                    tier: dest.tier,
+                    site: optional(c.site),
+                    operator,
+                    chip: chip.clone(),
+                    quantity,
+                    tpp: unit_tpp * quantity as f64,
+                    flags,
+                })
+            }
+            _ => None,
+        };
+        for (field, problem) in bad {
+            self.problem(line, field, problem);
         }
-    }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(Error::Invalid { problems })
+        shipment
     }
 }
 

@@ -1534,13 +1534,50 @@ fn infer_open_weights_dates(models: &mut [Model]) {
     }
 }
 
-/// Writes the three CSVs into `out`, each atomically.
-pub fn write(imported: &Imported, out: &Path) -> Result<Vec<PathBuf>, Error> {
-    Ok(vec![
-        write_csv(&out.join("models.csv"), &imported.models)?,
-        write_csv(&out.join("benchmarks.csv"), &imported.benchmarks)?,
-        write_csv(&out.join("scores.csv"), &imported.scores)?,
-    ])
+/// Writes the three CSVs into `out` as a set, all or none (see [`crate::fsio::write_files`]).
+/// An existing file is replaced only if it starts with capfloor's exact header for it, unless
+/// `guard` says `--force`.
+pub fn write(
+    imported: &Imported,
+    out: &Path,
+    guard: &crate::fsio::Guard,
+) -> Result<Vec<PathBuf>, Error> {
+    let files = [
+        (
+            "models.csv",
+            csv_text(&imported.models),
+            super::MODEL_COLUMNS,
+        ),
+        (
+            "benchmarks.csv",
+            csv_text(&imported.benchmarks),
+            super::BENCHMARK_COLUMNS,
+        ),
+        (
+            "scores.csv",
+            csv_text(&imported.scores),
+            super::SCORE_COLUMNS,
+        ),
+    ];
+    let headers: Vec<String> = files
+        .iter()
+        .map(|f| format!("{}\n", f.2.join(",")))
+        .collect();
+    let recognisers: Vec<_> = headers
+        .iter()
+        .map(|h| move |head: &[u8]| head.starts_with(h.as_bytes()))
+        .collect();
+    let planned: Vec<crate::fsio::Planned> = files
+        .iter()
+        .zip(&recognisers)
+        .map(|((name, text, _), ours)| crate::fsio::Planned {
+            path: out.join(name),
+            bytes: text.as_bytes(),
+            ours,
+        })
+        .collect();
+    crate::fsio::write_files(&planned, guard)?;
+    Ok(planned.into_iter().map(|p| p.path).collect())
 }
 
 /// The CSV text of `rows`, as `write` produces it.
@@ -1551,14 +1588,6 @@ pub fn csv_text<T: serde::Serialize>(rows: &[T]) -> String {
     }
     String::from_utf8(w.into_inner().expect("flushing to memory cannot fail"))
         .expect("CSV of strings is UTF-8")
-}
-
-fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> Result<PathBuf, Error> {
-    crate::report::write_atomic(path, csv_text(rows).as_bytes()).map_err(|e| Error::Import {
-        path: path.to_path_buf(),
-        problem: e.to_string(),
-    })?;
-    Ok(path.to_path_buf())
 }
 
 #[cfg(test)]

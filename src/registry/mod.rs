@@ -209,6 +209,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file that is not a regular file, too large, or not text.
+    #[error(transparent)]
+    File(#[from] crate::fsio::Error),
     /// Every problem found in one file, one `file:line: field: problem` per line.
     #[error("{}", problems.join("\n"))]
     Invalid { problems: Vec<String> },
@@ -296,9 +299,8 @@ impl Registry {
     pub fn load(dir: &Path) -> Result<Registry, Error> {
         let read = |name: &str| {
             let path = dir.join(name);
-            std::fs::read_to_string(&path)
+            crate::fsio::read_to_string(&path, &crate::fsio::REGISTRY_CSV)
                 .map(|t| (path.display().to_string(), t))
-                .map_err(|source| Error::Io { path, source })
         };
         let (m, b, s) = (
             read("models.csv")?,

@@ -30,9 +30,10 @@ use plotters::style::full_palette::{
 use plotters::style::{register_font, FontStyle};
 
 use super::layout::{caption, down_triangle, draw_label, ink, Key, Legend, Placer, Rect};
-use super::{temporary, write_atomic, Error};
+use super::Error;
 use crate::floor::{Floor, HistoryRow, MovedBy, Projection, ProjectionRow};
 use crate::frontier::{year_fraction, Fit, Point};
+use crate::fsio;
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
@@ -56,9 +57,26 @@ pub trait Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
-/// Renders `chart` to `path` (`.svg` or `.png`), atomically.
-pub fn render(chart: &impl Chart, path: &Path) -> Result<(), Error> {
-    register_fonts();
+/// The comment every SVG chart file starts with: how capfloor recognises its own charts before
+/// it replaces one (see [`is_ours`]).
+pub const SVG_MARK: &str = "<!-- written by capfloor -->\n";
+/// The PNG `tEXt` chunk (keyword, text) every PNG chart carries, for the same purpose; the
+/// encoder puts it right after the image header.
+pub const PNG_MARK: (&str, &str) = ("Software", "capfloor");
+
+/// Whether a file's first bytes are those of a chart capfloor wrote.
+pub fn is_ours(head: &[u8]) -> bool {
+    const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if head.starts_with(SVG_MARK.as_bytes()) {
+        return true;
+    }
+    let chunk = format!("tEXt{}\0{}", PNG_MARK.0, PNG_MARK.1);
+    head.starts_with(PNG_SIGNATURE) && memchr::memmem::find(head, chunk.as_bytes()).is_some()
+}
+
+/// Renders `chart` to `path` (`.svg` or `.png`), atomically, replacing only a chart capfloor
+/// wrote unless `guard` says `--force`.
+pub fn render(chart: &impl Chart, path: &Path, guard: &fsio::Guard) -> Result<(), Error> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -67,29 +85,44 @@ pub fn render(chart: &impl Chart, path: &Path) -> Result<(), Error> {
         path: path.to_path_buf(),
         message,
     };
-    match ext.as_deref() {
-        Some("svg") => write_atomic(path, svg(chart).map_err(draw_error)?.as_bytes()),
-        Some("png") => {
-            // The encoder picks the format from the extension: keep `.png` on the temporary name.
-            let tmp = temporary(path).with_extension("png");
-            let drawn = (|| {
-                let root = BitMapBackend::new(&tmp, chart.size()).into_drawing_area();
-                chart.draw(&root)?;
-                root.present().map_err(|e| e.to_string())
-            })();
-            if let Err(message) = drawn {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(draw_error(message));
-            }
-            std::fs::rename(&tmp, path).map_err(|source| Error::Io {
+    let bytes = match ext.as_deref() {
+        Some("svg") => {
+            let mut text = SVG_MARK.to_string();
+            text.push_str(&svg(chart).map_err(draw_error)?);
+            text.into_bytes()
+        }
+        Some("png") => png(chart).map_err(draw_error)?,
+        _ => {
+            return Err(Error::UnknownFormat {
                 path: path.to_path_buf(),
-                source,
             })
         }
-        _ => Err(Error::UnknownFormat {
-            path: path.to_path_buf(),
-        }),
+    };
+    Ok(fsio::write_file(path, &bytes, &is_ours, guard)?)
+}
+
+/// The chart as a PNG file (RGB, 8 bits), drawn in memory and encoded with its mark.
+pub fn png(chart: &impl Chart) -> Result<Vec<u8>, String> {
+    register_fonts();
+    let (w, h) = chart.size();
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        chart.draw(&root)?;
+        root.present().map_err(|e| e.to_string())?;
     }
+    let mut out = Vec::new();
+    let mut encoder = ::png::Encoder::new(&mut out, w, h);
+    encoder.set_color(::png::ColorType::Rgb);
+    encoder.set_depth(::png::BitDepth::Eight);
+    encoder.set_adaptive_filter(::png::AdaptiveFilterType::Adaptive);
+    encoder
+        .add_text_chunk(PNG_MARK.0.into(), PNG_MARK.1.into())
+        .map_err(|e| e.to_string())?;
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// The chart as an SVG document, for embedding in a page.
@@ -923,7 +956,12 @@ mod tests {
             threshold_label: "1e26 (4E091)".into(),
             title: "floor".into(),
         };
-        render(&chart, &dir.join(format!("floor.{ext}"))).unwrap();
+        render(
+            &chart,
+            &dir.join(format!("floor.{ext}")),
+            &fsio::Guard::default(),
+        )
+        .unwrap();
         let (fit, series) = floor::frontier_series(&points, to, &opts).unwrap();
         let floor = floor::floor_at(&points, to, &opts).unwrap();
         let chart = FrontierChart {
@@ -933,7 +971,12 @@ mod tests {
             floor: &floor,
             title: "frontier".into(),
         };
-        render(&chart, &dir.join(format!("frontier.{ext}"))).unwrap();
+        render(
+            &chart,
+            &dir.join(format!("frontier.{ext}")),
+            &fsio::Guard::default(),
+        )
+        .unwrap();
         let projection =
             floor::project(&points, to, Date::new(2030, 1, 1).unwrap(), 1e26, &opts).unwrap();
         let chart = ProjectionChart {
@@ -942,7 +985,12 @@ mod tests {
             threshold_label: "1e26 (4E091)".into(),
             title: "projection".into(),
         };
-        render(&chart, &dir.join(format!("project.{ext}"))).unwrap();
+        render(
+            &chart,
+            &dir.join(format!("project.{ext}")),
+            &fsio::Guard::default(),
+        )
+        .unwrap();
         let slope = crate::frontier::slope(
             &series
                 .iter()
@@ -956,7 +1004,12 @@ mod tests {
             slope,
             title: "progress".into(),
         };
-        render(&chart, &dir.join(format!("progress.{ext}"))).unwrap();
+        render(
+            &chart,
+            &dir.join(format!("progress.{ext}")),
+            &fsio::Guard::default(),
+        )
+        .unwrap();
     }
 
     #[test]
@@ -1084,7 +1137,7 @@ mod tests {
             title: "t".into(),
         };
         assert!(matches!(
-            render(&chart, Path::new("x.jpg")),
+            render(&chart, Path::new("x.jpg"), &fsio::Guard::default()),
             Err(Error::UnknownFormat { .. })
         ));
     }

@@ -5,7 +5,9 @@ self-contained HTML page with inline SVG charts, JSON), plus the charts as files
 
 Reproducible: two runs on the same inputs give byte-identical files (nothing depends on the clock
 or on thread scheduling). Atomic: every file is written into a temporary directory beside the
-destination, which is renamed into place only when all of them are written.
+destination, which is renamed into place only when all of them are written. Safe: the directory
+carries a marker ([`fsio::MARKER`]) listing its files, and only an empty directory or one that
+holds exactly what such a marker lists is replaced without `--force`.
 */
 
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ use sha2::{Digest, Sha256};
 use super::fingerprint::Fingerprint;
 use super::Error;
 use crate::assessment::Assessment;
+use crate::fsio;
 use crate::verdict::Outcome;
 
 /// One assumption varied, and what follows.
@@ -79,8 +82,9 @@ pub fn registry_hash(models: &str, benchmarks: &str, scores: &str) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Writes every format and chart into `out`, atomically (see the module doc).
-pub fn write(d: &Dossier, out: &Path) -> Result<Vec<PathBuf>, Error> {
+/// Writes every format and chart as the directory `out`, atomically, replacing only an empty
+/// directory or a previous dossier unless `guard` says `--force` (see [`fsio::write_dir`]).
+pub fn write(d: &Dossier, out: &Path, guard: &fsio::Guard) -> Result<Vec<PathBuf>, Error> {
     let formats: [&dyn Format; 3] = [&Html, &Markdown, &Json];
     let mut files: Vec<(String, Vec<u8>)> = formats
         .iter()
@@ -89,43 +93,7 @@ pub fn write(d: &Dossier, out: &Path) -> Result<Vec<PathBuf>, Error> {
     for (name, svg) in &d.charts {
         files.push((name.clone(), svg.clone().into_bytes()));
     }
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "dossier".into());
-    let tmp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-        for (file, bytes) in &files {
-            std::fs::write(tmp.join(file), bytes).map_err(io(&tmp.join(file)))?;
-        }
-        if out.exists() {
-            let old = parent.join(format!(".{name}.{}.old", std::process::id()));
-            std::fs::rename(out, &old).map_err(io(out))?;
-            std::fs::rename(&tmp, out).map_err(io(out))?;
-            // What was there may have been a file rather than an earlier dossier.
-            if old.is_dir() {
-                std::fs::remove_dir_all(&old).map_err(io(&old))?;
-            } else {
-                std::fs::remove_file(&old).map_err(io(&old))?;
-            }
-        } else {
-            std::fs::rename(&tmp, out).map_err(io(out))?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result?;
+    fsio::write_dir(out, "dossier", &files, guard)?;
     Ok(files.iter().map(|(f, _)| out.join(f)).collect())
 }
 
@@ -271,7 +239,7 @@ fn blocks(d: &Dossier) -> Vec<Block> {
             "{i}: {}",
             p.name
                 .clone()
-                .unwrap_or_else(|| format!("{:?}", p.kind).to_lowercase())
+                .unwrap_or_else(|| crate::compute::kind_name(p.kind).to_string())
         );
         for est in &p.estimates {
             let chosen = if est.method == p.chosen {
@@ -281,7 +249,7 @@ fn blocks(d: &Dossier) -> Vec<Block> {
             };
             rows.push(vec![
                 phase.clone(),
-                format!("{:?}{chosen}", est.method).to_lowercase(),
+                format!("{}{chosen}", crate::compute::method_name(est.method)),
                 e(est.flop),
                 format!("{}; {}", est.formula, est.sources.join("; ")),
             ]);

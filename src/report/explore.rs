@@ -885,6 +885,17 @@ pub fn page_data(e: &Explorer) -> String {
     v.to_string()
 }
 
+/// The tag every explorer page carries in its head: how capfloor recognises a page it wrote
+/// before replacing it (anything else at `--out` needs `--force`).
+const GENERATOR: &str = "<meta name=\"generator\" content=\"capfloor explore\">";
+
+/// Whether a file's first bytes are those of an explorer page capfloor wrote.
+pub fn is_ours(head: &[u8]) -> bool {
+    let head = &head[..head.len().min(1024)];
+    head.starts_with(b"<!doctype html>")
+        && memchr::memmem::find(head, GENERATOR.as_bytes()).is_some()
+}
+
 /// The page.
 pub fn html(e: &Explorer) -> String {
     let data = page_data(e)
@@ -1044,6 +1055,11 @@ mod tests {
         let a = html(&explorer(Date::new(2025, 6, 1).unwrap()));
         let b = html(&explorer(Date::new(2025, 6, 1).unwrap()));
         assert_eq!(a, b);
+        // capfloor knows the page as its own (so a rerun may replace it), and nothing else.
+        assert!(is_ours(a.as_bytes()));
+        assert!(!is_ours(
+            b"<!doctype html>\n<html><head><title>notes</title>"
+        ));
         // Sources are cited by URL in the text; nothing is loaded from anywhere.
         for remote in [
             "src=",

@@ -60,6 +60,17 @@ pub fn hash_file(path: &Path, bar: &ProgressBar) -> Result<Fingerprint, Error> {
         path: path.to_path_buf(),
         source,
     };
+    // A weight file that is not a regular file (a FIFO, a device) would block or never end.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "a weight file must be a regular file",
+            ),
+        });
+    }
     let mut file = File::open(path).map_err(io)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; BLOCK];

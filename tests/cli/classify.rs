@@ -168,13 +168,16 @@ fn active_parameters_come_from_the_checkpoint_when_there_is_one() {
 fn bad_declarations_exit_2_naming_the_file_and_field() {
     let wd = Workdir::new();
     let cases = [
-        (MINIMAL.replace("tokens = 2e12", "hardware = { chip = \"Z9000\", count = 8, hours = 10, precision = \"bf16\", utilisation = 0.4 }"), "phases[0].hardware: unknown chip \"Z9000\""),
+        (MINIMAL.replace("tokens = 2e12", "hardware = { chip = \"Z9000\", count = 8, hours = 10, precision = \"bf16\", utilisation = 0.4 }"), "d.toml: phases[0].hardware: unknown chip \"Z9000\""),
         (MINIMAL.replace("tokens = 2e12", "hardware = { chip = \"H100\", count = 8, hours = -10, precision = \"bf16\", utilisation = 0.4 }"), "d.toml: phases[0].hardware.hours"),
         (MINIMAL.replace("tokens = 2e12", "hardware = { chip = \"H100\", count = 8, hours = 10, precision = \"bf16\", utilisation = 1.2 }"), "phases[0].hardware.utilisation: 1.2 is outside (0, 1]"),
         (MINIMAL.replace("tokens = 2e12", "name = \"nothing\""), "phases[0]: nothing to estimate"),
         (format!("{MINIMAL}\n[base_model]\nregistry_id = \"not-a-model\"\n"), "base_model.registry_id: no model \"not-a-model\""),
         (MINIMAL.replace("kind = \"pretraining\"", "kind = \"pretrain\""), "d.toml: line 8, column 8"),
-        (MINIMAL.replace("parameters_active = 7e9\n", ""), "phases[0]: tokens are given but the active parameter count is unknown"),
+        (MINIMAL.replace("parameters_active = 7e9\n", ""), "d.toml: phases[0].tokens: tokens are given but the active parameter count is unknown"),
+        (MINIMAL.replace("tokens = 2e12", "hardware = { chip = \"H100\", count = 8, hours = 10, precision = \"int2\", utilisation = 0.4 }"), "d.toml: phases[0].hardware: NVIDIA H100 SXM has no int2 figure"),
+        (MINIMAL.replace("parameters_active = 7e9\n", "checkpoint = \"missing-dir\"\n"), "missing-dir"),
+        (format!("{MINIMAL}\n[[benchmarks]]\nid = \"not-a-benchmark\"\nscore = 0.5\n"), "d.toml: benchmarks: \"not-a-benchmark\" is not a benchmark"),
     ];
     for (text, expected) in cases {
         wd.write("d.toml", &text);
@@ -182,6 +185,9 @@ fn bad_declarations_exit_2_naming_the_file_and_field() {
             .run(&["classify", "--declaration", "d.toml", "--resamples", "20"])
             .bad_input();
         assert!(err.contains(expected), "expected {expected:?} in {err}");
+        // `declaration check` runs the same validation: what classify refuses, it refuses.
+        let check = wd.run(&["declaration", "check", "d.toml"]).bad_input();
+        assert_eq!(check, err, "declaration check and classify differ");
     }
     let err = wd
         .run(&["classify", "--declaration", "absent.toml"])

@@ -7,6 +7,7 @@ mod dossier;
 mod explore;
 mod fixtures;
 mod floor;
+mod hostile;
 mod hostile_checkpoint;
 mod inspect;
 mod json;
