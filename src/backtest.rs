@@ -31,6 +31,7 @@ times `√(1 + 1/n)`, with Student-t quantiles on n − 3 degrees of freedom.
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::floor::Source;
 use crate::frontier::{self, year_fraction, Point};
 use crate::regression::{self, Loss};
 
@@ -218,10 +219,23 @@ fn structural(
     })
 }
 
-/// Runs the backtest over `points` with `options`.
-pub fn run(points: &[Point], options: Options) -> Result<Backtest, Error> {
+/// Whether `p` is a sibling of `target`: the same developer, released within 30 days of it.
+fn sibling(p: &Point, target: &Point) -> bool {
+    !p.developer.is_empty()
+        && p.developer.eq_ignore_ascii_case(&target.developer)
+        && (p.released - target.released).get_days().abs() <= SIBLING_DAYS
+}
+
+/// A model and its siblings announced within this many days share a recipe.
+pub const SIBLING_DAYS: i32 = 30;
+
+/// Runs the backtest on the vintages of `source` with `options`.
+pub fn run<S: Source + ?Sized>(source: &S, options: Options) -> Result<Backtest, Error> {
     let usable = |p: &&Point| options.include_distilled || !p.distilled;
-    let mut targets: Vec<&Point> = points
+    let every = source.at(Date::MAX).map_err(|_| Error::NothingToTest {
+        needed: frontier::MIN_FIT,
+    })?;
+    let mut targets: Vec<&Point> = every
         .iter()
         .filter(usable)
         .filter(|p| p.open && p.log10_compute.is_some())
@@ -230,10 +244,22 @@ pub fn run(points: &[Point], options: Options) -> Result<Backtest, Error> {
     let mut predictions: Vec<Prediction> = Vec::new();
     let mut skipped = Vec::new();
     for target in targets {
+        // Everything as known on the target's publication date: the vintage fit of that day, so
+        // neither the target's later scores nor later models shape its capability or the fit.
+        let Ok(points) = source.at(target.released) else {
+            skipped.push(target.id.clone());
+            continue;
+        };
+        let Some(target) = points.iter().find(|p| p.id == target.id) else {
+            skipped.push(target.id.clone());
+            continue;
+        };
         let rows: Vec<(f64, f64, f64)> = points
             .iter()
             .filter(usable)
-            .filter(|p| p.released <= target.released && p.id != target.id)
+            // Strictly earlier, and never a sibling: the same developer within 30 days shares
+            // the target's recipe and data, so it would predict the target from itself.
+            .filter(|p| p.released < target.released && !sibling(p, target))
             .filter(|p| options.fit_on == FitOn::All || p.open)
             .filter_map(|p| Some((p.log10_compute?, year_fraction(p.released), p.capability)))
             .collect();
@@ -318,8 +344,8 @@ pub fn run(points: &[Point], options: Options) -> Result<Backtest, Error> {
         structural: abs_errors(|p| p.structural_log10_compute),
     };
     let full = frontier::fit(
-        points.iter().filter(usable),
-        points
+        every.iter().filter(usable),
+        every
             .iter()
             .map(|p| p.released)
             .max()
@@ -435,6 +461,7 @@ mod tests {
                     log10_compute: Some(x),
                     open: true,
                     distilled: false,
+                    developer: String::new(),
                 }
             })
             .collect()
@@ -565,9 +592,10 @@ mod tests {
             log10_compute: Some(24.0),
             open: true,
             distilled: false,
+            developer: String::new(),
         };
         assert!(matches!(
-            run(&[p], Options::default()),
+            run(&vec![p], Options::default()),
             Err(Error::NothingToTest { .. })
         ));
     }

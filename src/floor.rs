@@ -24,7 +24,38 @@ use rand_distr::StandardNormal;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use crate::frontier::{self, year_fraction, Fit, Point, Recipe};
+
+/// Where the floor gets the models it may use at an as-of date. A plain list of points is filtered
+/// by release date (the points' capabilities were fitted by the caller); a
+/// [`crate::vintage::Vintages`] refits capability on what was published by the date, so nothing
+/// after it is seen.
+pub trait Source {
+    /// The models published by `as_of`, with capabilities as known at `as_of`.
+    fn at(&self, as_of: Date) -> Result<Arc<Vec<Point>>, Error>;
+}
+
+impl Source for [Point] {
+    fn at(&self, as_of: Date) -> Result<Arc<Vec<Point>>, Error> {
+        let known: Vec<Point> = self
+            .iter()
+            .filter(|p| p.released <= as_of)
+            .cloned()
+            .collect();
+        if !known.iter().any(|p| p.open) {
+            return Err(no_published(as_of, self));
+        }
+        Ok(Arc::new(known))
+    }
+}
+
+impl Source for Vec<Point> {
+    fn at(&self, as_of: Date) -> Result<Arc<Vec<Point>>, Error> {
+        self.as_slice().at(as_of)
+    }
+}
 
 /// Definitional choices and the bootstrap's size.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +87,12 @@ pub enum Error {
     NoPublishedModel { as_of: Date, earliest: String },
     #[error(transparent)]
     Frontier(#[from] frontier::Error),
+    /// The capability fit on what was published by the as-of date failed.
+    #[error("the capability fit on the models published by {as_of}: {source}")]
+    Capability {
+        as_of: Date,
+        source: crate::capability::Error,
+    },
     /// A date range that runs backwards.
     #[error("--from {from} is after --to {to}")]
     EmptyRange { from: Date, to: Date },
@@ -108,6 +145,14 @@ pub struct Floor {
     pub floor_flop: f64,
     pub floor_flop_lo: f64,
     pub floor_flop_hi: f64,
+    /// The extrapolation 10^((θ* − b*)/k), before the demonstrated bound.
+    pub extrapolated_flop: f64,
+    /// The training compute of the cheapest published model (with a compute figure and a recipe
+    /// that may set b*) that reached θ*: what was demonstrated, an upper bound on the floor.
+    pub demonstrated_flop: Option<f64>,
+    pub demonstrated_by: Option<String>,
+    /// Which of the two is the floor.
+    pub binding: Binding,
     /// The open-weight model whose capability is θ*.
     pub set_by: String,
     pub set_by_released: Date,
@@ -136,6 +181,24 @@ pub struct Floor {
     /// Resamples whose refit failed (too few distinct models drawn) and were skipped.
     pub resamples_failed: usize,
     pub seed: u64,
+}
+
+/// Which bound sets the floor: the extrapolation from the efficiency frontier, or the compute a
+/// published model demonstrably used to reach θ*.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Binding {
+    Extrapolated,
+    Demonstrated,
+}
+
+impl Binding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::Extrapolated => "extrapolated",
+            Binding::Demonstrated => "demonstrated",
+        }
+    }
 }
 
 /// What one (possibly resampled) data set says at one date.
@@ -390,12 +453,13 @@ fn frontier_trend(
 
 /// The fit at `as_of` and the efficiency frontier b*(τ) month by month up to it: what the
 /// frontier and progress charts draw.
-pub fn frontier_series(
-    points: &[Point],
+pub fn frontier_series<S: Source + ?Sized>(
+    source: &S,
     as_of: Date,
     opts: &Options,
 ) -> Result<(Fit, Vec<(Date, f64)>), Error> {
-    let models = available(points, as_of);
+    let points = source.at(as_of)?;
+    let models = available(&points, as_of);
     let usable = |p: &Point| opts.include_distilled || !p.distilled;
     let fit = frontier::fit(models.iter().copied().filter(|p| usable(p)), as_of)?;
     let mut recipes: Vec<(Date, f64, usize)> = models
@@ -451,11 +515,38 @@ fn bootstrap<T: Send>(
 }
 
 /// The floor at `as_of`.
-pub fn floor_at(points: &[Point], as_of: Date, opts: &Options) -> Result<Floor, Error> {
+pub fn floor_at<S: Source + ?Sized>(
+    source: &S,
+    as_of: Date,
+    opts: &Options,
+) -> Result<Floor, Error> {
+    let points = source.at(as_of)?;
+    floor_on(&points, as_of, opts)
+}
+
+/// The compute the θ* setter among `models` (with capabilities `theta`) itself used, when it has a
+/// compute figure and a recipe that may set b*: the floor cannot be above what was demonstrated.
+fn demonstrated(
+    models: &[&Point],
+    theta: &[f64],
+    star: f64,
+    opts: &Options,
+) -> Option<(usize, f64)> {
+    models
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| p.open && (opts.include_distilled || !p.distilled) && theta[*i] >= star)
+        .filter_map(|(i, p)| Some((i, p.log10_compute?)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The floor at `as_of` on `points` (the models a [`Source`] gave for that date).
+fn floor_on(points: &[Point], as_of: Date, opts: &Options) -> Result<Floor, Error> {
     let models = available(points, as_of);
     let theta: Vec<f64> = models.iter().map(|p| p.capability).collect();
     let (set_by, star) = theta_star(&models, &theta).ok_or_else(|| no_published(as_of, points))?;
     let s = snapshot(&models, &theta, star, as_of, opts)?;
+    let shown = demonstrated(&models, &theta, star, opts);
 
     // θ* is set by the models that exist, so it is not resampled: each replicate perturbs every
     // open model's capability and takes the highest. The fit and the frontier use the resample.
@@ -466,11 +557,18 @@ pub fn floor_at(points: &[Point], as_of: Date, opts: &Options) -> Result<Floor, 
             .map(|p| p.capability + rng.sample::<f64, _>(StandardNormal) * p.capability_se)
             .fold(f64::NEG_INFINITY, f64::max);
         let r = snapshot(drawn, theta, star, as_of, opts).ok()?;
-        Some((r.log10_floor(), r.fit.k, r.progress()))
+        // The demonstrated bound is the compute a real model used: it caps every replicate.
+        let cap = shown.map_or(f64::INFINITY, |d| d.1);
+        Some((r.log10_floor().min(cap), r.fit.k, r.progress()))
     });
     let (mut floors, mut ks): (Vec<f64>, Vec<f64>) = draws.iter().map(|d| (d.0, d.1)).unzip();
     let mut progress: Vec<f64> = draws.iter().filter_map(|d| d.2).collect();
-    let point_floor = s.log10_floor();
+    let extrapolated = s.log10_floor();
+    let point_floor = shown.map_or(extrapolated, |d| extrapolated.min(d.1));
+    let binding = match shown {
+        Some(d) if d.1 < extrapolated => Binding::Demonstrated,
+        _ => Binding::Extrapolated,
+    };
     let (lo, hi) = if floors.is_empty() {
         (point_floor, point_floor)
     } else {
@@ -492,6 +590,10 @@ pub fn floor_at(points: &[Point], as_of: Date, opts: &Options) -> Result<Floor, 
         as_of,
         recipe: opts.recipe,
         floor_flop: 10f64.powf(point_floor),
+        extrapolated_flop: 10f64.powf(extrapolated),
+        demonstrated_flop: shown.map(|d| 10f64.powf(d.1)),
+        demonstrated_by: shown.map(|d| models[d.0].id.clone()),
+        binding,
         floor_flop_lo: 10f64.powf(lo.min(point_floor)),
         floor_flop_hi: 10f64.powf(hi.max(point_floor)),
         set_by: models[set_by].id.clone(),
@@ -584,8 +686,8 @@ pub struct Move {
 
 /// The floor at each step from `from` to `to` (inclusive). An error only if it is defined at
 /// none of them.
-pub fn history(
-    points: &[Point],
+pub fn history<S: Source + ?Sized>(
+    source: &S,
     from: Date,
     to: Date,
     step: Step,
@@ -615,7 +717,7 @@ pub fn history(
     let mut undefined = Vec::new();
     let mut last_error = None;
     for &d in &dates {
-        match floor_at(points, d, opts) {
+        match source.at(d).and_then(|p| Ok((floor_on(&p, d, opts)?, p))) {
             Ok(f) => floors.push(f),
             Err(e) => {
                 undefined.push(Undefined {
@@ -631,7 +733,7 @@ pub fn history(
     }
     let mut rows = Vec::with_capacity(floors.len());
     let mut previous: Option<&Floor> = None;
-    for f in &floors {
+    for (f, points) in &floors {
         let moved = previous.map_or_else(Vec::new, |prev| moves(points, prev, f));
         let mut moved_by: Vec<String> = Vec::new();
         for m in &moved {
@@ -733,8 +835,8 @@ fn record_slope(models: &[&Point], theta: &[f64]) -> Option<f64> {
 
 /// Projects θ* and b* forward on their trends from `as_of` to `until`, month by month, and finds
 /// when the floor reaches `threshold_flop`.
-pub fn project(
-    points: &[Point],
+pub fn project<S: Source + ?Sized>(
+    source: &S,
     as_of: Date,
     until: Date,
     threshold_flop: f64,
@@ -748,6 +850,8 @@ pub fn project(
     }
     // The projection is month by month.
     steps(as_of, until, 1, "")?;
+    let points = source.at(as_of)?;
+    let points = points.as_slice();
     let models = available(points, as_of);
     let theta: Vec<f64> = models.iter().map(|p| p.capability).collect();
     let (_, star) = theta_star(&models, &theta).ok_or_else(|| no_published(as_of, points))?;
@@ -854,17 +958,19 @@ pub struct WhatIf {
 }
 
 /// Adds `release` to the models and compares the floor at `as_of` (by default its release date).
-pub fn what_if(
-    points: &[Point],
+pub fn what_if<S: Source + ?Sized>(
+    source: &S,
     release: Point,
     as_of: Option<Date>,
     opts: &Options,
 ) -> Result<WhatIf, Error> {
     let as_of = as_of.unwrap_or(release.released).max(release.released);
-    let before = floor_at(points, as_of, opts)?;
-    let mut with = points.to_vec();
+    // One vintage: the release joins exactly the models the floor before it saw.
+    let points = source.at(as_of)?;
+    let before = floor_on(&points, as_of, opts)?;
+    let mut with = points.as_ref().clone();
     with.push(release);
-    let after = floor_at(&with, as_of, opts)?;
+    let after = floor_on(&with, as_of, opts)?;
     Ok(WhatIf {
         ratio: after.floor_flop / before.floor_flop,
         before,
@@ -898,7 +1004,13 @@ mod tests {
         let f = floor_at(&pts, as_of, &quick()).unwrap();
         assert!((f.k - 15.0).abs() < 0.5, "k = {}", f.k);
         let expected = 10f64.powf((f.theta_star - f.b_star) / f.k);
-        assert!((f.floor_flop / expected - 1.0).abs() < 1e-9);
+        assert!((f.extrapolated_flop / expected - 1.0).abs() < 1e-9);
+        // The floor is the smaller of the extrapolation and what the θ* setter used.
+        let setter = pts.iter().find(|p| p.id == f.set_by).unwrap();
+        let used = 10f64.powf(setter.log10_compute.unwrap());
+        assert_eq!(f.demonstrated_flop, Some(used));
+        assert_eq!(f.floor_flop, expected.min(used));
+        assert!(f.floor_flop_hi <= used);
         assert!(f.floor_flop_lo <= f.floor_flop && f.floor_flop <= f.floor_flop_hi);
         // θ* is the most capable open model released by the as-of date.
         let best_open = pts
@@ -932,6 +1044,7 @@ mod tests {
             log10_compute: Some(27.0),
             open: true,
             distilled: false,
+            developer: String::new(),
         });
         let b = floor_at(&pts, as_of, &quick()).unwrap();
         assert_eq!(a.floor_flop, b.floor_flop);
@@ -949,7 +1062,8 @@ mod tests {
             (b.floor_flop_lo, b.floor_flop_hi)
         );
         let c = floor_at(&pts, date(2026, 1, 1), &Options { seed: 7, ..quick() }).unwrap();
-        assert_ne!(a.floor_flop_lo, c.floor_flop_lo);
+        // The floor's own interval may sit on the demonstrated cap; k's never does.
+        assert_ne!((a.k_lo, a.k_hi), (c.k_lo, c.k_hi));
     }
 
     #[test]
@@ -965,13 +1079,17 @@ mod tests {
             log10_compute: None,
             open: true,
             distilled: false,
+            developer: String::new(),
         };
         let w = what_if(&pts, stronger, None, &quick()).unwrap();
         assert_eq!(w.after.set_by, "stronger");
+        // The new θ* setter has no compute figure, so nothing caps the extrapolation after it.
+        assert_eq!(w.after.demonstrated_flop, None);
+        let ratio = w.after.extrapolated_flop / w.before.extrapolated_flop;
         assert!(
-            (w.ratio - 10f64.powf(10.0 / w.after.k)).abs() / w.ratio < 0.05,
+            (ratio - 10f64.powf(10.0 / w.after.k)).abs() / ratio < 0.05,
             "{}",
-            w.ratio
+            ratio
         );
         // Three times more efficient than the frontier recipe.
         let x = (base.theta_star - 1.0 - base.b_star) / base.k - 3f64.log10();
@@ -983,6 +1101,7 @@ mod tests {
             log10_compute: Some(x),
             open: true,
             distilled: false,
+            developer: String::new(),
         };
         let w = what_if(&pts, efficient, None, &quick()).unwrap();
         assert!(w.ratio < 1.0, "{}", w.ratio);
@@ -1004,6 +1123,7 @@ mod tests {
             log10_compute: Some(x),
             open: true,
             distilled: true,
+            developer: String::new(),
         });
         let f = floor_at(&pts, as_of, &quick()).unwrap();
         assert!(!f.b_star_set_by.contains(&"student".to_string()));

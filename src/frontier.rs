@@ -50,6 +50,8 @@ pub struct Point {
     pub open: bool,
     /// Trained by distillation from a stronger model: its compute understates its recipe.
     pub distilled: bool,
+    /// The developer, as the registry names it (to keep a model's siblings out of its backtest).
+    pub developer: String,
 }
 
 /// Which published recipe counts as "the most efficient published methods".
@@ -283,6 +285,7 @@ pub fn points(
                 log10_compute: m.training_compute_flop.filter(|_| trusted).map(f64::log10),
                 open: m.accessibility == Accessibility::OpenWeights,
                 distilled: m.distilled(),
+                developer: m.organization.clone(),
             })
         })
         .collect()
@@ -311,6 +314,7 @@ pub(crate) fn synthetic_points() -> Vec<Point> {
                 log10_compute: Some(x),
                 open: i % 2 == 0,
                 distilled: false,
+                developer: String::new(),
             }
         })
         .collect()

@@ -51,6 +51,7 @@ pub mod table;
 pub mod tomlfile;
 pub mod units;
 pub mod verdict;
+pub mod vintage;
 pub mod whatif;
 
 pub use error::Error;

@@ -68,8 +68,12 @@ impl Selection {
             .filter(|b| benchmark_exists_at(b, as_of))
             .map(|b| b.id.as_str())
             .collect();
+        // A score evaluated after the date (a later benchmark run of an older model) was not
+        // known at it.
         let mut s = Selection::filter(registry, |s| {
-            models.contains(s.model_id.as_str()) && benchmarks.contains(s.benchmark_id.as_str())
+            models.contains(s.model_id.as_str())
+                && benchmarks.contains(s.benchmark_id.as_str())
+                && s.evaluated.is_none_or(|e| e <= as_of)
         });
         s.as_of = Some(as_of);
         s

@@ -110,8 +110,9 @@ pub fn with_chart<R>(
                     ..opts
                 },
             )?;
+            let known = floor::Source::at(&points, to)?;
             f(&AnyChart::Frontier(FrontierChart {
-                points: &points,
+                points: &known,
                 fit,
                 as_of: to,
                 floor: &floor,

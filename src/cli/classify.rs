@@ -60,18 +60,30 @@ pub fn assessment(
     sources: &Sources,
 ) -> Result<Assessment, Error> {
     let d = Declaration::load(declaration)?;
-    let registry = sources.registry()?;
-    let fit = capability::fit(&registry, &FitOptions::default())?;
-    let pts = crate::frontier::points(&registry, &fit, None, crate::frontier::MIN_SCORES);
     let as_of = as_of.or(d.model.release_date).unwrap_or_else(today);
+    // The vintage at the as-of date: the floor and the base model's capability as known then.
+    let vintages = crate::vintage::Vintages::new(sources.registry()?, None);
+    let registry = &vintages.registry;
+    let vintage = vintages.vintage(as_of).ok();
+    let whole;
+    let fit = match &vintage {
+        Some(v) => &v.fit,
+        None => {
+            whole = capability::fit(registry, &FitOptions::default())?;
+            &whole
+        }
+    };
+    let pts: Vec<crate::frontier::Point> = vintage
+        .as_ref()
+        .map_or_else(Vec::new, |v| v.points.as_ref().clone());
     assessment::assess(
         &d,
         &assessment::Inputs {
             declaration_path: declaration,
             checkpoint,
             as_of,
-            registry: &registry,
-            fit: &fit,
+            registry,
+            fit,
             points: &pts,
             floor_options: method.options(),
         },

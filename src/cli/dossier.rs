@@ -82,10 +82,22 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
     )
     .map_err(crate::report::Error::from)?;
     let d = Declaration::load(&args.declaration)?;
-    let registry = sources.registry()?;
-    let fit = capability::fit(&registry, &FitOptions::default())?;
-    let pts = crate::frontier::points(&registry, &fit, None, crate::frontier::MIN_SCORES);
     let as_of = args.as_of.or(d.model.release_date).unwrap_or_else(today);
+    // Every figure as known at the as-of date: the vintage fit of that day.
+    let vintages = crate::vintage::Vintages::new(sources.registry()?, None);
+    let registry = &vintages.registry;
+    let vintage = vintages.vintage(as_of).ok();
+    let whole;
+    let fit = match &vintage {
+        Some(v) => &v.fit,
+        None => {
+            whole = capability::fit(registry, &FitOptions::default())?;
+            &whole
+        }
+    };
+    let pts: Vec<crate::frontier::Point> = vintage
+        .as_ref()
+        .map_or_else(Vec::new, |v| v.points.as_ref().clone());
     let opts = args.method.options();
     let assess =
         |decl: &Declaration, points: &[crate::frontier::Point], options: floor::Options| {
@@ -95,8 +107,8 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                     declaration_path: &args.declaration,
                     checkpoint: Some(&args.checkpoint),
                     as_of,
-                    registry: &registry,
-                    fit: &fit,
+                    registry,
+                    fit,
                     points,
                     floor_options: options,
                 },
@@ -136,8 +148,11 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         ("likely or better", Confidence::Likely),
         ("confident only", Confidence::Confident),
     ] {
-        let filtered =
-            crate::frontier::points(&registry, &fit, Some(level), crate::frontier::MIN_SCORES);
+        let filtered: Vec<crate::frontier::Point> =
+            crate::frontier::points(registry, fit, Some(level), crate::frontier::MIN_SCORES)
+                .into_iter()
+                .filter(|p| p.released <= as_of)
+                .collect();
         sensitivity.push(row(
             "compute figures used in the fit",
             name.into(),
@@ -174,7 +189,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
     let from = as_of.saturating_sub(jiff::Span::new().years(2));
     let mut charts = Vec::new();
     if let Ok(h) = floor::history(
-        &pts,
+        &vintages,
         from,
         as_of,
         Step::Month,

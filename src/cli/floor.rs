@@ -262,7 +262,8 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         }) => {
             let points = points::load(sources, method.min_confidence.as_deref())?;
             let release = Release::load(add)?;
-            let point = points::hypothetical(sources, &release, add)?;
+            let at = as_of.unwrap_or(release.released).max(release.released);
+            let point = points::hypothetical(&points, &release, at, add)?;
             let w = floor::what_if(&points, point, *as_of, &method.options())?;
             // A capability far above the registry's gives a floor past what a float holds,
             // which JSON would print as null.
@@ -343,6 +344,35 @@ fn print_floor(out: &mut dyn Write, o: &FloorOutput) -> std::io::Result<()> {
             sci(f.floor_flop_lo),
             sci(f.floor_flop_hi)
         ),
+    )?;
+    row(
+        out,
+        "extrapolated",
+        format!(
+            "{}  10^((θ* − b*)/k){}",
+            Flop(f.extrapolated_flop),
+            if f.binding == floor::Binding::Extrapolated {
+                "  (binds)"
+            } else {
+                ""
+            }
+        ),
+    )?;
+    row(
+        out,
+        "demonstrated",
+        match (&f.demonstrated_flop, &f.demonstrated_by) {
+            (Some(c), Some(by)) => format!(
+                "{}  compute {by} used to reach θ*{}",
+                Flop(*c),
+                if f.binding == floor::Binding::Demonstrated {
+                    "  (binds)"
+                } else {
+                    ""
+                }
+            ),
+            _ => "none: the θ* setter has no usable compute figure".to_string(),
+        },
     )?;
     row(
         out,

@@ -8,10 +8,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::capability::{self, FitOptions};
-use crate::frontier::{self, Point};
+use jiff::civil::Date;
+
+use crate::capability;
+use crate::frontier::Point;
 use crate::regimes;
 use crate::registry::{Confidence, Registry};
+use crate::vintage::Vintages;
 use crate::whatif::{self, Release};
 use crate::Error;
 
@@ -71,23 +74,29 @@ pub fn min_confidence(level: Option<&str>) -> Result<Option<Confidence>, Error> 
     )
 }
 
-/// Every registry model with a release date and at least `MIN_SCORES` scores, as a frontier
-/// point. Compute figures below `min_confidence` are dropped (the model still counts for θ*).
-pub fn load(sources: &Sources, min_confidence_level: Option<&str>) -> Result<Vec<Point>, Error> {
+/// The registry as the floor sees it at each date: vintage fits, refitted on what was published
+/// by the date asked for. Compute figures below `min_confidence` are dropped (the model still
+/// counts for θ*).
+pub fn load(sources: &Sources, min_confidence_level: Option<&str>) -> Result<Vintages, Error> {
     let min = min_confidence(min_confidence_level)?;
-    let registry = sources.registry()?;
-    let fit = capability::fit(&registry, &FitOptions::default())?;
-    Ok(frontier::points(&registry, &fit, min, frontier::MIN_SCORES))
+    Ok(Vintages::new(sources.registry()?, min))
 }
 
 /// A what-if release as a frontier point: its capability as given, or from its benchmark scores
 /// under the fitted item parameters.
-pub fn hypothetical(sources: &Sources, release: &Release, path: &Path) -> Result<Point, Error> {
+pub fn hypothetical(
+    vintages: &Vintages,
+    release: &Release,
+    as_of: Date,
+    path: &Path,
+) -> Result<Point, Error> {
     let (capability, se) = match release.capability {
         Some(c) => (c, 0.0),
         None => {
-            let registry = sources.registry()?;
-            let fit = capability::fit(&registry, &FitOptions::default())?;
+            // Scored under the item parameters of the vintage it joins.
+            let registry = &vintages.registry;
+            let vintage = vintages.vintage(as_of)?;
+            let fit = &vintage.fit;
             // Benchmark ids match case-insensitively, with suggestions for near misses.
             let mut scores: Vec<(&str, f64)> = Vec::with_capacity(release.benchmarks.len());
             for (k, v) in &release.benchmarks {
@@ -130,5 +139,6 @@ pub fn hypothetical(sources: &Sources, release: &Release, path: &Path) -> Result
         log10_compute: release.training_compute_flop.map(f64::log10),
         open: true,
         distilled: release.distilled,
+        developer: String::new(),
     })
 }

@@ -227,14 +227,22 @@ pub fn build(registry: &Registry, opts: &Options) -> Result<Explorer, crate::Err
         .map(|p| p.released.first_of_month())
         .min()
         .unwrap_or(opts.as_of);
-    let history = floor::history(&points, first, opts.as_of, floor::Step::Month, &opts.floor)?;
+    // Every frame as known at its own date (the points above only place models on the page).
+    let vintages = crate::vintage::Vintages::new(registry.clone(), opts.min_confidence);
+    let history = floor::history(
+        &vintages,
+        first,
+        opts.as_of,
+        floor::Step::Month,
+        &opts.floor,
+    )?;
     let mut floors: Vec<(Floor, Vec<Move>)> = history
         .rows
         .into_iter()
         .map(|r| (r.floor, r.moved))
         .collect();
     if floors.last().is_some_and(|(f, _)| f.as_of != opts.as_of) {
-        let f = floor::floor_at(&points, opts.as_of, &opts.floor)?;
+        let f = floor::floor_at(&vintages, opts.as_of, &opts.floor)?;
         let moved = floor::moves(&points, &floors[floors.len() - 1].0, &f);
         floors.push((f, moved));
     }
@@ -245,7 +253,7 @@ pub fn build(registry: &Registry, opts: &Options) -> Result<Explorer, crate::Err
                 .as_of
                 .saturating_add(jiff::Span::new().years(opts.horizon_years));
             let (projection, projection_error) =
-                match floor::project(&points, f.as_of, until, threshold, &opts.floor) {
+                match floor::project(&vintages, f.as_of, until, threshold, &opts.floor) {
                     Ok(mut p) => {
                         let last = p.rows.len().saturating_sub(1);
                         p.rows = std::mem::take(&mut p.rows)
@@ -998,11 +1006,9 @@ mod tests {
         let monthly = months(dates[0], as_of);
         assert_eq!(&dates[..dates.len() - 1], &monthly[..]);
         // The last frame is floor_at of its date, field for field.
-        let registry = Registry::embedded().unwrap();
-        let fit = capability::fit(&registry, &FitOptions::default()).unwrap();
-        let points = frontier::points(&registry, &fit, None, MIN_SCORES);
+        let vintages = crate::vintage::Vintages::new(Registry::embedded().unwrap(), None);
         let direct = floor::floor_at(
-            &points,
+            &vintages,
             as_of,
             &floor::Options {
                 resamples: 30,

@@ -282,3 +282,157 @@ fn charts_are_written_as_svg_or_png_and_other_names_are_refused() {
         .bad_input();
     assert!(err.contains("f.jpg: unknown chart format"), "{err}");
 }
+
+/// A registry CSV from `data/`.
+fn data(name: &str) -> String {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A CSV row for `header` with the named fields set and the rest empty.
+fn row(header: &str, fields: &[(&str, &str)]) -> String {
+    let set: std::collections::HashMap<&str, &str> = fields.iter().copied().collect();
+    let cells: Vec<&str> = header
+        .trim_end()
+        .split(',')
+        .map(|c| set.get(c).copied().unwrap_or(""))
+        .collect();
+    format!("{}\n", cells.join(","))
+}
+
+#[test]
+fn a_model_published_after_the_date_changes_nothing_at_it() {
+    let wd = Workdir::new();
+    let (models, benchmarks, scores) = (
+        data("models.csv"),
+        data("benchmarks.csv"),
+        data("scores.csv"),
+    );
+    wd.write("r/models.csv", &models);
+    wd.write("r/benchmarks.csv", &benchmarks);
+    wd.write("r/scores.csv", &scores);
+    let floor = |as_of: &str| {
+        let mut args = vec!["floor", "--registry", "r", "--as-of", as_of, "--json"];
+        args.extend(FAST);
+        wd.run(&args).success()
+    };
+    let dates = ["2024-10-01", "2025-06-01"];
+    let before: Vec<String> = dates.iter().map(|d| floor(d)).collect();
+    let late_before = floor("2026-11-01");
+
+    // A very capable, very cheap open model published on 2025-06-02, with a benchmark of its own
+    // and a later score for an older model on that benchmark.
+    let (mh, bh, sh) = (
+        models.lines().next().unwrap(),
+        benchmarks.lines().next().unwrap(),
+        scores.lines().next().unwrap(),
+    );
+    let later = row(
+        mh,
+        &[
+            ("id", "later-open-model"),
+            ("name", "Later"),
+            ("organization", "Test"),
+            ("release_date", "2025-06-02"),
+            ("open_weights_date", "2025-06-02"),
+            ("open_weights_source", "test"),
+            ("accessibility", "open_weights"),
+            ("training_compute_flop", "1e23"),
+            ("compute_basis", "declared"),
+            ("confidence", "confident"),
+            ("recipe", "standard"),
+            ("recipe_source", "test"),
+            ("source", "test"),
+        ],
+    );
+    let bench = row(
+        bh,
+        &[
+            ("id", "later_bench"),
+            ("name", "Later bench"),
+            ("release_date", "2025-06-02"),
+            ("chance", "0"),
+            ("source", "test"),
+        ],
+    );
+    let mut extra = String::new();
+    for (m, b, s, evaluated) in [
+        ("later-open-model", "gpqa_diamond", "0.95", ""),
+        ("later-open-model", "mmlu", "0.97", ""),
+        ("later-open-model", "math_level_5", "0.99", ""),
+        ("later-open-model", "later_bench", "0.9", ""),
+        ("llama-3.1-405b", "later_bench", "0.2", "2025-06-03"),
+    ] {
+        extra += &row(
+            sh,
+            &[
+                ("model_id", m),
+                ("benchmark_id", b),
+                ("score", s),
+                ("setting", "test"),
+                ("evaluated", evaluated),
+                ("source", "test"),
+            ],
+        );
+    }
+    wd.write("r/models.csv", format!("{models}{later}"));
+    wd.write("r/benchmarks.csv", format!("{benchmarks}{bench}"));
+    wd.write("r/scores.csv", format!("{scores}{extra}"));
+    wd.run(&["registry", "validate", "--registry", "r"])
+        .success();
+    for (d, b) in dates.iter().zip(&before) {
+        assert_eq!(&floor(d), b, "the floor at {d} moved");
+    }
+    // It is seen once published.
+    assert_ne!(floor("2026-11-01"), late_before);
+}
+
+#[test]
+fn the_floor_is_never_above_what_was_demonstrated() {
+    let wd = Workdir::new();
+    let f = wd
+        .run(&[
+            "floor",
+            "--as-of",
+            "2026-11-01",
+            "--json",
+            "--resamples",
+            "200",
+        ])
+        .json();
+    let floor = f["floor_flop"].as_f64().unwrap();
+    let extrapolated = f["extrapolated_flop"].as_f64().unwrap();
+    let demonstrated = f["demonstrated_flop"].as_f64().unwrap();
+    assert_eq!(floor, extrapolated.min(demonstrated));
+    assert!(f["floor_flop_hi"].as_f64().unwrap() <= demonstrated);
+    let binding = if demonstrated < extrapolated {
+        "demonstrated"
+    } else {
+        "extrapolated"
+    };
+    assert_eq!(f["binding"], binding);
+    assert_eq!(f["demonstrated_by"], f["set_by"]);
+    // And at every month of the history.
+    let h = wd
+        .run(&[
+            "floor",
+            "history",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2026-11-01",
+            "--step",
+            "quarter",
+            "--resamples",
+            "1",
+            "--json",
+        ])
+        .json();
+    for r in h["rows"].as_array().unwrap() {
+        if let Some(d) = r["demonstrated_flop"].as_f64() {
+            assert!(r["floor_flop"].as_f64().unwrap() <= d, "{r}");
+        }
+    }
+}
