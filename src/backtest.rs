@@ -97,6 +97,103 @@ pub struct Prediction {
     pub n_fit: usize,
     /// `conformal` (from earlier errors) or `student_t` (too few earlier errors yet).
     pub interval: &'static str,
+    /// The naive baseline's prediction (`null` without a published ECI or enough rows).
+    pub baseline_log10_compute: Option<f64>,
+}
+
+/// The median absolute error of one year's targets, with a bootstrap 90% interval, for the
+/// method and for the naive baseline on the same targets (those the baseline can predict).
+#[derive(Debug, Clone, Serialize)]
+pub struct Year {
+    pub year: i16,
+    pub n: usize,
+    pub median_abs_error: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub baseline_median_abs_error: f64,
+    pub baseline_lo: f64,
+    pub baseline_hi: f64,
+}
+
+/// The median of |errors| and its bootstrap 90% interval (1,000 resamples, fixed seed).
+fn median_with_interval(errors: &[f64]) -> (f64, f64, f64) {
+    use rand::{RngExt, SeedableRng};
+    let m = median(errors.to_vec()).unwrap_or(f64::NAN);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4091);
+    let mut meds: Vec<f64> = (0..1000)
+        .filter_map(|_| {
+            median(
+                (0..errors.len())
+                    .map(|_| errors[rng.random_range(0..errors.len())])
+                    .collect(),
+            )
+        })
+        .collect();
+    meds.sort_by(f64::total_cmp);
+    if meds.is_empty() {
+        return (m, m, m);
+    }
+    let q = |p: f64| meds[((meds.len() - 1) as f64 * p).round() as usize];
+    (m, q(0.05), q(0.95))
+}
+
+/// Method and baseline by year of release, on the targets both predict.
+fn by_year(predictions: &[Prediction]) -> Vec<Year> {
+    let mut years: Vec<i16> = predictions.iter().map(|p| p.released.year()).collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+        .into_iter()
+        .filter_map(|y| {
+            let both: Vec<&Prediction> = predictions
+                .iter()
+                .filter(|p| p.released.year() == y && p.baseline_log10_compute.is_some())
+                .collect();
+            if both.is_empty() {
+                return None;
+            }
+            let own: Vec<f64> = both.iter().map(|p| p.error.abs()).collect();
+            let base: Vec<f64> = both
+                .iter()
+                .filter_map(|p| Some((p.baseline_log10_compute? - p.log10_compute).abs()))
+                .collect();
+            let (m, lo, hi) = median_with_interval(&own);
+            let (bm, blo, bhi) = median_with_interval(&base);
+            Some(Year {
+                year: y,
+                n: both.len(),
+                median_abs_error: m,
+                lo,
+                hi,
+                baseline_median_abs_error: bm,
+                baseline_lo: blo,
+                baseline_hi: bhi,
+            })
+        })
+        .collect()
+}
+
+/// Method against baseline over a set of targets both predict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub n: usize,
+    pub median_abs_error: Option<f64>,
+    pub baseline_median_abs_error: Option<f64>,
+}
+
+fn compare<'p>(predictions: impl Iterator<Item = &'p Prediction>) -> Comparison {
+    let both: Vec<&Prediction> = predictions
+        .filter(|p| p.baseline_log10_compute.is_some())
+        .collect();
+    Comparison {
+        n: both.len(),
+        median_abs_error: median(both.iter().map(|p| p.error.abs()).collect()),
+        baseline_median_abs_error: median(
+            both.iter()
+                .filter_map(|p| Some((p.baseline_log10_compute? - p.log10_compute).abs()))
+                .collect(),
+        ),
+    }
 }
 
 /// Earlier out-of-sample errors needed before intervals are conformal.
@@ -157,6 +254,11 @@ pub struct Backtest {
     pub coverage_80: f64,
     pub coverage_90: f64,
     pub progress: Progress,
+    /// Method and naive baseline on the targets both predict: all of them, and those released
+    /// in 2024 or later (the target).
+    pub same_targets: Comparison,
+    pub since_2024: Comparison,
+    pub by_year: Vec<Year>,
     pub predictions: Vec<Prediction>,
 }
 
@@ -264,6 +366,25 @@ pub fn run<S: Source + ?Sized>(source: &S, options: Options) -> Result<Backtest,
             .filter_map(|p| Some((p.log10_compute?, year_fraction(p.released), p.capability)))
             .collect();
         let (theta, t) = (target.capability, year_fraction(target.released));
+        // The naive baseline: least squares of log10 C on Epoch's published ECI and date, on
+        // the same training rows (those with a published ECI).
+        let baseline_rows: Vec<(f64, f64, f64)> = points
+            .iter()
+            .filter(usable)
+            .filter(|p| p.released < target.released && !sibling(p, target))
+            .filter(|p| options.fit_on == FitOn::All || p.open)
+            .filter_map(|p| {
+                Some((
+                    p.log10_compute?,
+                    year_fraction(p.released),
+                    p.eci_published?,
+                ))
+            })
+            .collect();
+        let baseline = target
+            .eci_published
+            .and_then(|eci| direct(&baseline_rows, Loss::Ols, eci, t))
+            .map(|f| f.log10_compute);
         let by_direct = direct(&rows, options.loss, theta, t);
         let by_structure = structural(&rows, options.loss, target.released, theta, t);
         let chosen = match options.predictor {
@@ -311,6 +432,7 @@ pub fn run<S: Source + ?Sized>(source: &S, options: Options) -> Result<Backtest,
             hi90: predicted + w90,
             n_fit: chosen.n,
             interval,
+            baseline_log10_compute: baseline,
         });
     }
     let n = predictions.len();
@@ -351,7 +473,13 @@ pub fn run<S: Source + ?Sized>(source: &S, options: Options) -> Result<Backtest,
             .max()
             .expect("predictions imply points"),
     )?;
+    let same_targets = compare(predictions.iter());
+    let since_2024 = compare(predictions.iter().filter(|p| p.released.year() >= 2024));
+    let by_year = by_year(&predictions);
     Ok(Backtest {
+        same_targets,
+        since_2024,
+        by_year,
         options,
         n,
         skipped,
@@ -462,6 +590,7 @@ mod tests {
                     open: true,
                     distilled: false,
                     developer: String::new(),
+                    eci_published: None,
                 }
             })
             .collect()
@@ -593,10 +722,71 @@ mod tests {
             open: true,
             distilled: false,
             developer: String::new(),
+            eci_published: None,
         };
         assert!(matches!(
             run(&vec![p], Options::default()),
             Err(Error::NothingToTest { .. })
         ));
+    }
+
+    #[test]
+    fn siblings_are_the_same_developer_within_thirty_days() {
+        let at = |id: &str, dev: &str, d: Date| Point {
+            id: id.into(),
+            released: d,
+            capability: 100.0,
+            capability_se: 1.0,
+            log10_compute: Some(24.0),
+            open: true,
+            distilled: false,
+            developer: dev.into(),
+            eci_published: None,
+        };
+        let day = |m: i8, d: i8| Date::new(2023, m, d).unwrap();
+        let target = at("llama-65b", "Meta AI", day(2, 24));
+        assert!(sibling(&at("llama-7b", "Meta AI", day(2, 24)), &target));
+        assert!(sibling(&at("x", "meta ai", day(1, 25)), &target));
+        assert!(!sibling(&at("x", "Meta AI", day(1, 24)), &target));
+        assert!(!sibling(&at("x", "Mistral AI", day(2, 24)), &target));
+        // A developer the registry does not name is nobody's sibling.
+        assert!(!sibling(&at("x", "", day(2, 24)), &at("y", "", day(2, 24))));
+    }
+
+    #[test]
+    fn same_day_siblings_never_train_each_other() {
+        // Four same-developer models on one day and five earlier ones from others: each of the
+        // four is fitted on the five only.
+        let mut pts = Vec::new();
+        for i in 0..6 {
+            pts.push(Point {
+                id: format!("early{i}"),
+                released: Date::new(2022, 1 + i as i8, 1).unwrap(),
+                capability: 80.0 + 3.0 * i as f64,
+                capability_se: 1.0,
+                log10_compute: Some(22.0 + 0.3 * i as f64 + if i % 2 == 0 { 0.1 } else { -0.1 }),
+                open: true,
+                distilled: false,
+                developer: format!("dev{i}"),
+                eci_published: None,
+            });
+        }
+        for i in 0..4 {
+            pts.push(Point {
+                id: format!("family{i}"),
+                released: Date::new(2023, 2, 24).unwrap(),
+                capability: 95.0 + i as f64,
+                capability_se: 1.0,
+                log10_compute: Some(23.0 + 0.2 * i as f64),
+                open: true,
+                distilled: false,
+                developer: "Meta AI".into(),
+                eci_published: None,
+            });
+        }
+        let b = run(&pts, Options::default()).unwrap();
+        for p in b.predictions.iter().filter(|p| p.id.starts_with("family")) {
+            assert_eq!(p.n_fit, 6, "{}", p.id);
+        }
     }
 }

@@ -178,6 +178,8 @@ pub struct Floor {
     pub n_fit: usize,
     pub n_recipes: usize,
     pub resamples: usize,
+    /// The floor without each model that set θ* or b* (θ* setter first).
+    pub leave_one_out: Vec<LeftOut>,
     /// Resamples whose refit failed (too few distinct models drawn) and were skipped.
     pub resamples_failed: usize,
     pub seed: u64,
@@ -586,6 +588,7 @@ fn floor_on(points: &[Point], as_of: Date, opts: &Options) -> Result<Floor, Erro
         (None, None)
     };
     let progress_per_year = s.progress();
+    let leave_one_out = leave_one_out(&models, set_by, &s.b_star_set_by, as_of, opts);
     Ok(Floor {
         as_of,
         recipe: opts.recipe,
@@ -619,7 +622,50 @@ fn floor_on(points: &[Point], as_of: Date, opts: &Options) -> Result<Floor, Erro
         resamples: opts.resamples,
         resamples_failed: failed,
         seed: opts.seed,
+        leave_one_out,
     })
+}
+
+/// The floor without each model that set θ* or b*, one at a time (no intervals): how much the
+/// floor rests on any single release.
+fn leave_one_out(
+    models: &[&Point],
+    set_by: usize,
+    b_star_set_by: &[usize],
+    as_of: Date,
+    opts: &Options,
+) -> Vec<LeftOut> {
+    let mut setters = vec![set_by];
+    setters.extend(b_star_set_by.iter().copied().filter(|&i| i != set_by));
+    setters
+        .into_iter()
+        .map(|out| {
+            let rest: Vec<&Point> = models
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != out)
+                .map(|(_, p)| *p)
+                .collect();
+            let theta: Vec<f64> = rest.iter().map(|p| p.capability).collect();
+            let floor_flop = theta_star(&rest, &theta).and_then(|(_, star)| {
+                let s = snapshot(&rest, &theta, star, as_of, opts).ok()?;
+                let cap = demonstrated(&rest, &theta, star, opts).map_or(f64::INFINITY, |d| d.1);
+                Some(10f64.powf(s.log10_floor().min(cap)))
+            });
+            LeftOut {
+                id: models[out].id.clone(),
+                floor_flop,
+            }
+        })
+        .collect()
+}
+
+/// The floor with one model left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeftOut {
+    pub id: String,
+    /// `None` when nothing is left to compute a floor from.
+    pub floor_flop: Option<f64>,
 }
 
 /// The error for an as-of date before any published model, naming the earliest one.
@@ -1045,6 +1091,7 @@ mod tests {
             open: true,
             distilled: false,
             developer: String::new(),
+            eci_published: None,
         });
         let b = floor_at(&pts, as_of, &quick()).unwrap();
         assert_eq!(a.floor_flop, b.floor_flop);
@@ -1080,6 +1127,7 @@ mod tests {
             open: true,
             distilled: false,
             developer: String::new(),
+            eci_published: None,
         };
         let w = what_if(&pts, stronger, None, &quick()).unwrap();
         assert_eq!(w.after.set_by, "stronger");
@@ -1102,6 +1150,7 @@ mod tests {
             open: true,
             distilled: false,
             developer: String::new(),
+            eci_published: None,
         };
         let w = what_if(&pts, efficient, None, &quick()).unwrap();
         assert!(w.ratio < 1.0, "{}", w.ratio);
@@ -1124,6 +1173,7 @@ mod tests {
             open: true,
             distilled: true,
             developer: String::new(),
+            eci_published: None,
         });
         let f = floor_at(&pts, as_of, &quick()).unwrap();
         assert!(!f.b_star_set_by.contains(&"student".to_string()));

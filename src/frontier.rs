@@ -52,6 +52,8 @@ pub struct Point {
     pub distilled: bool,
     /// The developer, as the registry names it (to keep a model's siblings out of its backtest).
     pub developer: String,
+    /// Epoch's published ECI, for the backtest's naive baseline only.
+    pub eci_published: Option<f64>,
 }
 
 /// Which published recipe counts as "the most efficient published methods".
@@ -286,6 +288,7 @@ pub fn points(
                 open: m.accessibility == Accessibility::OpenWeights,
                 distilled: m.distilled(),
                 developer: m.organization.clone(),
+                eci_published: m.eci_published,
             })
         })
         .collect()
@@ -315,6 +318,7 @@ pub(crate) fn synthetic_points() -> Vec<Point> {
                 open: i % 2 == 0,
                 distilled: false,
                 developer: String::new(),
+                eci_published: None,
             }
         })
         .collect()

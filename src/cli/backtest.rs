@@ -94,6 +94,35 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         100.0 * b.coverage_90,
         verdict((0.85..=0.95).contains(&b.coverage_90))
     )?;
+    let cmp = |label: &str, c: &backtest::Comparison| -> String {
+        match (c.median_abs_error, c.baseline_median_abs_error) {
+            (Some(m), Some(base)) => format!(
+                "  {label:<20}{m:.3} against the naive baseline's {base:.3} on the same {} targets",
+                c.n
+            ),
+            _ => format!("  {label:<20}no target the baseline can predict"),
+        }
+    };
+    writeln!(out, "{}", cmp("all targets", &b.same_targets))?;
+    writeln!(out, "{}", cmp("released 2024+", &b.since_2024))?;
+    writeln!(
+        out,
+        "  by year             median |error| (90% bootstrap) · baseline (log10 C on published ECI and date, OLS)"
+    )?;
+    for y in &b.by_year {
+        writeln!(
+            out,
+            "    {}  n {:>3}   {:.3} ({:.3}–{:.3})  ·  {:.3} ({:.3}–{:.3})",
+            y.year,
+            y.n,
+            y.median_abs_error,
+            y.lo,
+            y.hi,
+            y.baseline_median_abs_error,
+            y.baseline_lo,
+            y.baseline_hi
+        )?;
+    }
     let p = &b.progress;
     writeln!(
         out,

@@ -229,7 +229,9 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                     "  efficiency frontier   {:+.2} ECI points/year",
                     p.b_star_slope
                 )?;
-                writeln!(out, "  floor now             {}", Flop(first.floor_flop))?;
+                // The projection extends the extrapolation; the demonstrated bound holds only for
+                // what exists now (`capfloor floor` shows both).
+                writeln!(out, "  extrapolated now      {}  (the floor itself is capped by the demonstrated bound: capfloor floor)", Flop(first.floor_flop))?;
                 match p.crossing {
                     Some(d) if d == p.as_of => {
                         writeln!(out, "  reaches {}      already", sci(p.threshold_flop))?
@@ -374,6 +376,17 @@ fn print_floor(out: &mut dyn Write, o: &FloorOutput) -> std::io::Result<()> {
             _ => "none: the θ* setter has no usable compute figure".to_string(),
         },
     )?;
+    if !f.leave_one_out.is_empty() {
+        let shown: Vec<String> = f
+            .leave_one_out
+            .iter()
+            .map(|l| match l.floor_flop {
+                Some(v) => format!("{} {}", l.id, sci(v)),
+                None => format!("{} undefined", l.id),
+            })
+            .collect();
+        row(out, "without each setter", shown.join(", "))?;
+    }
     row(
         out,
         "set by",

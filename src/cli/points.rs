@@ -140,5 +140,6 @@ pub fn hypothetical(
         open: true,
         distilled: release.distilled,
         developer: String::new(),
+        eci_published: None,
     })
 }

@@ -209,6 +209,25 @@ fn the_backtest_reports_its_errors_and_coverage() {
     let c90 = b["coverage_90"].as_f64().unwrap();
     assert!(median <= 0.33, "{median}");
     assert!((0.85..=0.95).contains(&c90), "{c90}");
+    // On vintage fits without siblings: 0.316 for 2024+ against the naive baseline's 0.375 on the
+    // same 28 targets (docs/floor.md). The method must not fall behind the baseline.
+    let since = &b["since_2024"];
+    assert!(since["n"].as_u64().unwrap() >= 20, "{since}");
+    assert!(
+        since["median_abs_error"].as_f64().unwrap()
+            <= since["baseline_median_abs_error"].as_f64().unwrap(),
+        "{since}"
+    );
+    let years = b["by_year"].as_array().unwrap();
+    assert!(years.iter().any(|y| y["year"] == 2024), "{years:?}");
+    for y in years {
+        let (m, lo, hi) = (
+            y["median_abs_error"].as_f64().unwrap(),
+            y["lo"].as_f64().unwrap(),
+            y["hi"].as_f64().unwrap(),
+        );
+        assert!(lo <= m && m <= hi, "{y}");
+    }
     let structural = b["median_abs_log10_error_by_predictor"]["structural"]
         .as_f64()
         .unwrap();
