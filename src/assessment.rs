@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::capability::{self, CapabilityFit};
 use crate::checkpoint::{self, Inspection};
 use crate::compute::{self, Flag, Inherited, Total};
+use crate::counting;
 use crate::declaration::{self, Declaration};
 use crate::floor::{self, Floor};
 use crate::frontier::{Point, Recipe};
@@ -315,12 +316,11 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
 
     let mut verdicts = Vec::new();
     for r in regimes::all()? {
-        let threshold = r.threshold(floor.as_ref().map(|f| f.floor_flop));
-        verdicts.push(verdict::judge(
-            &threshold,
-            total.operations_flop,
-            total.operations_flop_lo,
-            total.operations_flop_hi,
+        verdicts.push(regime_verdict(
+            &r,
+            &total,
+            inputs.as_of,
+            floor.as_ref().map(|f| f.floor_flop),
             d.model.weights_published,
         ));
     }
@@ -341,4 +341,93 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
         regimes: verdicts,
         flags,
     })
+}
+
+/// One regime's verdict on the total *it* counts, with the version in force at `as_of`.
+pub fn regime_verdict(
+    r: &regimes::Regime,
+    total: &Total,
+    as_of: Date,
+    floor_flop: Option<f64>,
+    weights_published: bool,
+) -> Verdict {
+    let standing = r.standing(as_of);
+    let counted = counting::count(r, total);
+    let relative = standing.version.base_fraction.is_some();
+    let base_flop = total.base.as_ref().map(|b| b.flop);
+    let threshold = r.threshold_of(&standing.version, floor_flop, base_flop);
+    let mut v = verdict::judge(
+        &threshold,
+        counted.flop,
+        counted.flop_lo,
+        counted.flop_hi,
+        weights_published,
+    );
+    let mut reasons = Vec::new();
+    if relative && total.base.is_none() {
+        // A modification rule has nothing to compare with when no model was modified.
+        v.verdict = verdict::Outcome::NotApplicable;
+        reasons.push(
+            "no [base_model] is declared: this model is not a modification of another, so the one-third rule does not apply".to_string(),
+        );
+    } else if let (true, Some(b)) = (relative, &total.base) {
+        reasons.push(format!(
+            "modification compute {:.2e} FLOP (the phases below; the base model is the comparator) against one third of {}'s {:.2e} FLOP = {:.2e} FLOP: {}",
+            counted.flop,
+            b.from,
+            b.flop,
+            threshold.threshold_flop,
+            match v.verdict {
+                verdict::Outcome::Above => "more than one third: the modifier becomes the provider of a new model",
+                verdict::Outcome::Below => "not more than one third: the modifier does not become the provider of a new model",
+                _ => "the estimates straddle one third",
+            }
+        ));
+    }
+    reasons.push(format!(
+        "counts {:.2e} FLOP: {}",
+        counted.flop,
+        if counted.counted.is_empty() {
+            "nothing declared that it counts".to_string()
+        } else {
+            counted
+                .counted
+                .iter()
+                .map(|p| format!("{} {:.2e}", counting::part_name(p), p.flop))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    ));
+    let unconfirmed = |p: &counting::Part| if p.confirmed { "" } else { "unconfirmed: " };
+    for p in &counted.left_out {
+        reasons.push(format!(
+            "leaves out {} ({:.2e} FLOP): {}{}",
+            counting::part_name(p),
+            p.flop,
+            unconfirmed(p),
+            p.source
+        ));
+    }
+    for p in counted.counted.iter().filter(|p| !p.confirmed) {
+        reasons.push(format!(
+            "unconfirmed: counting {} is an interpretation: {}",
+            counting::part_name(p),
+            p.source
+        ));
+    }
+    if counted.includes_planned() {
+        reasons.push("the total includes planned phases (not yet run)".into());
+    }
+    reasons.push(format!("at {as_of}: {}", standing.label));
+    if !standing.version.confirmed {
+        reasons.push(format!("unconfirmed figure: {}", standing.version.source));
+    }
+    // The threshold line first, as before; then what this regime counts.
+    v.reasons.splice(1..1, reasons);
+    v.counted = counted.counted;
+    v.left_out = counted.left_out;
+    v.state = Some(standing.state);
+    v.in_force = Some(standing.label);
+    v.threshold_confirmed = Some(standing.version.confirmed);
+    v
 }

@@ -17,6 +17,7 @@ tokens implies.
 use serde::Serialize;
 
 use crate::declaration::{Declaration, Phase, PhaseKind};
+use crate::regimes::Category;
 
 /// How an estimate was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -25,6 +26,8 @@ pub enum Method {
     Declared,
     Tokens,
     Hardware,
+    /// The training compute of the model merged in or initialised from (merge_or_init).
+    SourceModel,
 }
 
 /// One estimate of a phase's operations, with the arithmetic that gave it.
@@ -42,6 +45,10 @@ pub struct Estimate {
 #[derive(Debug, Clone, Serialize)]
 pub struct PhaseEstimate {
     pub kind: PhaseKind,
+    /// The column of the regimes' inclusion tables this phase falls in.
+    pub category: Category,
+    /// A run not yet done.
+    pub planned: bool,
     pub name: Option<String>,
     pub estimates: Vec<Estimate>,
     /// The declared figure if any, else tokens, else hardware.
@@ -168,6 +175,7 @@ pub fn method_name(m: Method) -> &'static str {
         Method::Declared => "declared",
         Method::Tokens => "tokens",
         Method::Hardware => "hardware",
+        Method::SourceModel => "source_model",
     }
 }
 
@@ -179,6 +187,10 @@ pub fn kind_name(k: PhaseKind) -> &'static str {
         PhaseKind::Finetuning => "finetuning",
         PhaseKind::Rl => "rl",
         PhaseKind::SyntheticData => "synthetic_data",
+        PhaseKind::RewardModel => "reward_model",
+        PhaseKind::Evaluation => "evaluation",
+        PhaseKind::FailedRuns => "failed_runs",
+        PhaseKind::MergeOrInit => "merge_or_init",
         PhaseKind::DistillationTeacher => "distillation_teacher",
     }
 }
@@ -240,6 +252,15 @@ fn phase(i: usize, p: &Phase, inputs: &Inputs) -> Result<PhaseEstimate, Error> {
             ],
         });
     }
+    if let Some(ops) = p.source_operations {
+        let from = p.source_model.as_deref().unwrap_or("the source model");
+        estimates.push(Estimate {
+            method: Method::SourceModel,
+            flop: ops,
+            formula: format!("{from}'s training compute {ops:.3e} FLOP"),
+            sources: vec!["source_operations: declaration".into()],
+        });
+    }
     for e in &estimates {
         if !e.flop.is_finite() {
             return Err(Error::NotFinite {
@@ -248,10 +269,15 @@ fn phase(i: usize, p: &Phase, inputs: &Inputs) -> Result<PhaseEstimate, Error> {
             });
         }
     }
-    let chosen = [Method::Declared, Method::Tokens, Method::Hardware]
-        .into_iter()
-        .find_map(|m| estimates.iter().find(|e| e.method == m))
-        .expect("validation guarantees at least one estimate per phase");
+    let chosen = [
+        Method::Declared,
+        Method::Tokens,
+        Method::Hardware,
+        Method::SourceModel,
+    ]
+    .into_iter()
+    .find_map(|m| estimates.iter().find(|e| e.method == m))
+    .expect("validation guarantees at least one estimate per phase");
     let lo = estimates
         .iter()
         .map(|e| e.flop)
@@ -262,6 +288,8 @@ fn phase(i: usize, p: &Phase, inputs: &Inputs) -> Result<PhaseEstimate, Error> {
         .fold(f64::NEG_INFINITY, f64::max);
     Ok(PhaseEstimate {
         kind: p.kind,
+        category: p.category(),
+        planned: p.planned,
         name: p.name.clone(),
         flop: chosen.flop,
         chosen: chosen.method,

@@ -17,12 +17,26 @@ registry_id = "llama-3.1-70b"            # or: operations = 7.9e24 and source = 
 
 [[phases]]
 kind = "pretraining"                     # pretraining, midtraining, finetuning, rl,
-                                         # synthetic_data, distillation_teacher
+                                         # synthetic_data, reward_model, evaluation,
+                                         # failed_runs, merge_or_init, distillation_teacher
 tokens = 15e12                           # tokens trained on: 6·N·D
 tokens_generated = 0                     # tokens generated: 2·N·D
 generator_parameters = 405e9             # N of the generating model (default: this model's)
 operations = 6.4e24                      # the operations the developer counted
 hardware = { chip = "H100 SXM", count = 8192, hours = 720, precision = "bf16", utilisation = 0.40 }
+planned = false                          # a run not yet done (SB 53: "intends to train")
+
+[[phases]]
+kind = "synthetic_data"                  # needs public = true | false (the EU counts non-public)
+public = false
+samples_generated = 4e6                  # all samples, kept or discarded: the figure covers them
+samples_kept = 1e6
+operations = 3e24
+
+[[phases]]
+kind = "merge_or_init"                   # weights merged in or initialised from
+source_model = "Example-8B"
+source_operations = 1.2e24               # the source model's training compute
 
 [[benchmarks]]                           # optional: for the capability-implied cross-check
 id = "gpqa_diamond"
@@ -34,6 +48,8 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+
+use crate::regimes::Category;
 
 /// A parsed, validated declaration.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
@@ -85,6 +101,14 @@ pub enum PhaseKind {
     Finetuning,
     Rl,
     SyntheticData,
+    /// Training a reward or value model.
+    RewardModel,
+    /// Evaluation and red-teaming.
+    Evaluation,
+    /// Failed or exploratory runs.
+    FailedRuns,
+    /// Weights merged in or used to initialise: the compute behind them is `source_operations`.
+    MergeOrInit,
     DistillationTeacher,
 }
 
@@ -104,6 +128,38 @@ pub struct Phase {
     /// The operations the developer counted for this phase.
     pub operations: Option<f64>,
     pub hardware: Option<Hardware>,
+    /// synthetic_data only: whether the generated data is publicly available (required there).
+    pub public: Option<bool>,
+    /// synthetic_data only: samples generated (all of them, kept or discarded) and kept. The
+    /// phase's figure covers every sample generated, as the EU counts it.
+    pub samples_generated: Option<f64>,
+    pub samples_kept: Option<f64>,
+    /// merge_or_init only: the model merged in or initialised from, and its training compute.
+    pub source_model: Option<String>,
+    pub source_operations: Option<f64>,
+    /// A run not yet done: counted (the declaration states the run as it will be), and marked.
+    #[serde(default)]
+    pub planned: bool,
+}
+
+impl Phase {
+    /// The category the regimes' inclusion tables count this phase under.
+    pub fn category(&self) -> Category {
+        match self.kind {
+            PhaseKind::Pretraining => Category::Pretraining,
+            PhaseKind::Midtraining => Category::Midtraining,
+            PhaseKind::Finetuning => Category::Finetuning,
+            PhaseKind::Rl => Category::Rl,
+            // Validation requires `public` on every synthetic-data phase.
+            PhaseKind::SyntheticData if self.public == Some(true) => Category::SyntheticDataPublic,
+            PhaseKind::SyntheticData => Category::SyntheticData,
+            PhaseKind::RewardModel => Category::RewardModel,
+            PhaseKind::Evaluation => Category::Evaluation,
+            PhaseKind::FailedRuns => Category::FailedRuns,
+            PhaseKind::MergeOrInit => Category::MergeOrInit,
+            PhaseKind::DistillationTeacher => Category::DistillationTeacher,
+        }
+    }
 }
 
 /// The accelerators a phase ran on.
@@ -239,6 +295,68 @@ impl Declaration {
                 &PARAMETERS,
             )?;
             check(f("operations"), p.operations, &OPERATIONS)?;
+            check(f("source_operations"), p.source_operations, &OPERATIONS)?;
+            let samples = Bound {
+                zero: true,
+                max: 1e18,
+                unit: "samples",
+            };
+            check(f("samples_generated"), p.samples_generated, &samples)?;
+            check(f("samples_kept"), p.samples_kept, &samples)?;
+            let synthetic = p.kind == PhaseKind::SyntheticData;
+            let merge = p.kind == PhaseKind::MergeOrInit;
+            // Fields of one kind on another are a mistake the regimes would silently ignore.
+            for (field, given, allowed, kind) in [
+                ("public", p.public.is_some(), synthetic, "synthetic_data"),
+                (
+                    "samples_generated",
+                    p.samples_generated.is_some(),
+                    synthetic,
+                    "synthetic_data",
+                ),
+                (
+                    "samples_kept",
+                    p.samples_kept.is_some(),
+                    synthetic,
+                    "synthetic_data",
+                ),
+                (
+                    "source_model",
+                    p.source_model.is_some(),
+                    merge,
+                    "merge_or_init",
+                ),
+                (
+                    "source_operations",
+                    p.source_operations.is_some(),
+                    merge,
+                    "merge_or_init",
+                ),
+            ] {
+                if given && !allowed {
+                    return Err(bad(f(field), format!("only a {kind} phase takes {field}")));
+                }
+            }
+            if synthetic && p.public.is_none() {
+                return Err(bad(
+                    f("public"),
+                    "a synthetic_data phase needs public = true or false (the EU AI Act counts only non-public synthetic data)".into(),
+                ));
+            }
+            if let (Some(g), Some(k)) = (p.samples_generated, p.samples_kept) {
+                if k > g {
+                    return Err(bad(
+                        f("samples_kept"),
+                        format!("{k} samples kept is more than the {g} generated"),
+                    ));
+                }
+            }
+            if merge && p.source_operations.is_none() && p.operations.is_none() {
+                return Err(bad(
+                    f("source_operations"),
+                    "a merge_or_init phase needs the source model's training compute (source_operations)".into(),
+                ));
+            }
             if let Some(h) = &p.hardware {
                 check(f("hardware.count"), Some(h.count), &CHIPS)?;
                 check(f("hardware.hours"), Some(h.hours), &HOURS)?;
@@ -251,7 +369,11 @@ impl Declaration {
             }
             let has_tokens =
                 p.tokens.is_some_and(|t| t > 0.0) || p.tokens_generated.is_some_and(|t| t > 0.0);
-            if !has_tokens && p.operations.is_none() && p.hardware.is_none() {
+            if !has_tokens
+                && p.operations.is_none()
+                && p.hardware.is_none()
+                && p.source_operations.is_none()
+            {
                 return Err(bad(
                     format!("phases[{i}]"),
                     "nothing to estimate: give tokens, tokens_generated, operations or hardware"

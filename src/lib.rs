@@ -20,7 +20,8 @@ hardware: chips ──► tpp ──► ledger (with tiers)
 - [`checkpoint`]: exact parameter counts from safetensors headers;
 - [`declaration`], [`compute`], [`verdict`], [`assessment`]: a declared training run, its
   operations and where they fall;
-- [`regimes`]: every threshold capfloor applies, with its legal status and source;
+- [`regimes`], [`counting`]: every threshold capfloor applies, with its legal status, versions,
+  source and what it counts;
 - [`report`]: charts, fingerprints and the technical-opinion dossier;
 - [`hardware`]: TPP, 3A090, destination tiers and shipment ledgers;
 - [`cli`]: argument parsing and printing, one file per command;
@@ -37,6 +38,7 @@ pub mod capability;
 pub mod checkpoint;
 pub mod cli;
 pub mod compute;
+pub mod counting;
 pub mod declaration;
 pub mod error;
 pub mod floor;

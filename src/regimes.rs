@@ -13,9 +13,11 @@ use crate::verdict::{Comparison, Threshold};
 
 const EMBEDDED: &str = include_str!("../data/regimes.toml");
 
-/// One regime as the data file states it.
+/// One regime as the data file states it. `threshold_flop` and `comparison` are those of its
+/// latest version (the headline figure a chart draws); a verdict takes the version in force at
+/// its as-of date ([`Regime::standing`]).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RawRegime")]
 pub struct Regime {
     pub id: String,
     /// The name on a chart's threshold line (`4E091`, `CA SB 53`).
@@ -32,6 +34,221 @@ pub struct Regime {
     /// `status` in a few words, with its date (`not enforced since 2025-05-13`).
     pub status_label: String,
     pub source: String,
+    /// The developer's gross revenue (USD, preceding calendar year) above which the regime's
+    /// "large developer" obligations apply, and whether the figure is confirmed in the text.
+    pub revenue_usd_above: Option<f64>,
+    pub revenue_confirmed: Option<bool>,
+    /// The regime's thresholds over time, oldest first.
+    pub versions: Vec<Version>,
+    /// What the regime counts, one cell per phase kind.
+    pub counts: Counts,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegime {
+    id: String,
+    short: String,
+    name: String,
+    published_exempt: bool,
+    moving_floor: bool,
+    status: String,
+    status_date: String,
+    status_label: String,
+    source: String,
+    revenue_usd_above: Option<f64>,
+    revenue_confirmed: Option<bool>,
+    version: Vec<Version>,
+    counts: Counts,
+}
+
+impl TryFrom<RawRegime> for Regime {
+    type Error = String;
+    fn try_from(r: RawRegime) -> Result<Regime, String> {
+        let last = r
+            .version
+            .last()
+            .ok_or_else(|| format!("regime {}: no [[regime.version]]", r.id))?;
+        // Versions follow one another: each starts where the one before ended, or later.
+        for pair in r.version.windows(2) {
+            let ended = pair[0].until.or(pair[0].from);
+            if pair[1].from.is_none() || pair[1].from < ended {
+                return Err(format!(
+                    "regime {}: versions overlap or are out of order",
+                    r.id
+                ));
+            }
+        }
+        if r.revenue_usd_above.is_some() != r.revenue_confirmed.is_some() {
+            return Err(format!(
+                "regime {}: revenue_usd_above and revenue_confirmed go together",
+                r.id
+            ));
+        }
+        Ok(Regime {
+            threshold_flop: last.threshold_flop,
+            comparison: last.comparison,
+            id: r.id,
+            short: r.short,
+            name: r.name,
+            published_exempt: r.published_exempt,
+            moving_floor: r.moving_floor,
+            status: r.status,
+            status_date: r.status_date,
+            status_label: r.status_label,
+            source: r.source,
+            revenue_usd_above: r.revenue_usd_above,
+            revenue_confirmed: r.revenue_confirmed,
+            versions: r.version,
+            counts: r.counts,
+        })
+    }
+}
+
+/// One version of a regime's threshold and the dates it is in force.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Version {
+    /// In force from this date (inclusive); none for a proposal not yet enacted.
+    pub from: Option<Date>,
+    /// No longer in force from this date (exclusive); none while it stands.
+    pub until: Option<Date>,
+    /// Still law, but the authority announced it would not enforce it from this date (4E091).
+    pub not_enforced_from: Option<Date>,
+    pub threshold_flop: f64,
+    pub comparison: ComparisonName,
+    /// The threshold is this fraction of the base model's training compute (the EU one-third
+    /// rule); `threshold_flop` applies when that compute is unknown.
+    pub base_fraction: Option<f64>,
+    /// The figure was found in the primary text (true) or only as reported (false).
+    pub confirmed: bool,
+    pub source: String,
+}
+
+/// Where a regime stands at a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    InForce,
+    /// In force on paper, but not enforced.
+    NotEnforced,
+    NotYetInForce,
+    NoLongerInForce,
+    /// Not enacted: no date it is in force from.
+    Proposed,
+}
+
+/// The version a date picks and what state the regime is in then.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Standing {
+    pub state: State,
+    /// `in force since 2026-01-01`, `not yet in force (from 2027-01-01)`, …
+    pub label: String,
+    /// The version in force, else the nearest one (the first before it starts, the last after).
+    pub version: Version,
+}
+
+/// The kinds of work a regime may or may not count. A declaration's phase maps to one (a
+/// synthetic-data phase by whether its data is public); the base model's compute is its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Pretraining,
+    Midtraining,
+    Finetuning,
+    Rl,
+    /// Non-public synthetic data (all samples generated, kept or not).
+    SyntheticData,
+    SyntheticDataPublic,
+    RewardModel,
+    Evaluation,
+    FailedRuns,
+    MergeOrInit,
+    DistillationTeacher,
+    BaseModel,
+}
+
+impl Category {
+    pub const ALL: [Category; 12] = [
+        Category::Pretraining,
+        Category::Midtraining,
+        Category::Finetuning,
+        Category::Rl,
+        Category::SyntheticData,
+        Category::SyntheticDataPublic,
+        Category::RewardModel,
+        Category::Evaluation,
+        Category::FailedRuns,
+        Category::MergeOrInit,
+        Category::DistillationTeacher,
+        Category::BaseModel,
+    ];
+
+    /// The key of this category in `[regime.counts]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Pretraining => "pretraining",
+            Category::Midtraining => "midtraining",
+            Category::Finetuning => "finetuning",
+            Category::Rl => "rl",
+            Category::SyntheticData => "synthetic_data",
+            Category::SyntheticDataPublic => "synthetic_data_public",
+            Category::RewardModel => "reward_model",
+            Category::Evaluation => "evaluation",
+            Category::FailedRuns => "failed_runs",
+            Category::MergeOrInit => "merge_or_init",
+            Category::DistillationTeacher => "distillation_teacher",
+            Category::BaseModel => "base_model",
+        }
+    }
+}
+
+/// Whether a regime counts one category, and on what authority.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cell {
+    pub counted: bool,
+    /// Stated in the cited text (true), or capfloor's interpretation, with its reasoning (false).
+    pub confirmed: bool,
+    pub source: String,
+}
+
+/// A regime's inclusion table: every category must have a cell (a missing one is a data error,
+/// never a silent default).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    pub pretraining: Cell,
+    pub midtraining: Cell,
+    pub finetuning: Cell,
+    pub rl: Cell,
+    pub synthetic_data: Cell,
+    pub synthetic_data_public: Cell,
+    pub reward_model: Cell,
+    pub evaluation: Cell,
+    pub failed_runs: Cell,
+    pub merge_or_init: Cell,
+    pub distillation_teacher: Cell,
+    pub base_model: Cell,
+}
+
+impl Counts {
+    pub fn cell(&self, c: Category) -> &Cell {
+        match c {
+            Category::Pretraining => &self.pretraining,
+            Category::Midtraining => &self.midtraining,
+            Category::Finetuning => &self.finetuning,
+            Category::Rl => &self.rl,
+            Category::SyntheticData => &self.synthetic_data,
+            Category::SyntheticDataPublic => &self.synthetic_data_public,
+            Category::RewardModel => &self.reward_model,
+            Category::Evaluation => &self.evaluation,
+            Category::FailedRuns => &self.failed_runs,
+            Category::MergeOrInit => &self.merge_or_init,
+            Category::DistillationTeacher => &self.distillation_teacher,
+            Category::BaseModel => &self.base_model,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -166,6 +383,63 @@ pub fn power_of_ten(flop: f64) -> String {
 }
 
 impl Regime {
+    /// The version in force at `date`, or the nearest one with why it is not in force.
+    pub fn standing(&self, date: Date) -> Standing {
+        let in_force = self
+            .versions
+            .iter()
+            .find(|v| v.from.is_some_and(|f| f <= date) && v.until.is_none_or(|u| date < u));
+        let (state, label, version) = match in_force {
+            Some(v) => match v.not_enforced_from {
+                Some(n) if n <= date => (
+                    State::NotEnforced,
+                    format!("not enforced since {n}; formal removal not found"),
+                    v,
+                ),
+                _ => (
+                    State::InForce,
+                    format!("in force since {}", v.from.expect("found by its date")),
+                    v,
+                ),
+            },
+            None => {
+                let next = self
+                    .versions
+                    .iter()
+                    .find(|v| v.from.is_some_and(|f| f > date));
+                let last = self.versions.last().expect("a regime has a version");
+                match (next, last.from) {
+                    (Some(v), _) => (
+                        State::NotYetInForce,
+                        format!(
+                            "not yet in force (from {})",
+                            v.from.expect("found by its date")
+                        ),
+                        v,
+                    ),
+                    (None, None) => (
+                        State::Proposed,
+                        "proposed: not in force, no date".to_string(),
+                        last,
+                    ),
+                    (None, Some(_)) => (
+                        State::NoLongerInForce,
+                        match last.until {
+                            Some(u) => format!("no longer in force (since {u})"),
+                            None => "no longer in force".to_string(),
+                        },
+                        last,
+                    ),
+                }
+            }
+        };
+        Standing {
+            state,
+            label,
+            version: version.clone(),
+        }
+    }
+
     /// The one name of this regime's threshold line, on every chart and in every report:
     /// `4E091 ≥ 10²⁶ FLOP (not enforced since 2025-05-13)`.
     pub fn line_label(&self) -> String {
@@ -181,33 +455,49 @@ impl Regime {
         )
     }
 
-    /// The threshold a verdict compares with; `floor_flop` applies to moving-floor regimes.
+    /// The latest version's threshold; `floor_flop` applies to moving-floor regimes.
     pub fn threshold(&self, floor_flop: Option<f64>) -> Threshold {
-        let (flop, basis) = match (self.moving_floor, floor_flop) {
-            (true, Some(f)) if f > self.threshold_flop => (
+        let latest = self.versions.last().expect("a regime has a version");
+        self.threshold_of(latest, floor_flop, None)
+    }
+
+    /// The threshold of `version`; `floor_flop` applies to moving-floor regimes, `base_flop` (the
+    /// base model's training compute) to a regime relative to it.
+    pub fn threshold_of(
+        &self,
+        version: &Version,
+        floor_flop: Option<f64>,
+        base_flop: Option<f64>,
+    ) -> Threshold {
+        let threshold_flop = version.threshold_flop;
+        let (flop, basis) = match (
+            version.base_fraction,
+            base_flop,
+            self.moving_floor,
+            floor_flop,
+        ) {
+            (Some(q), Some(b), _, _) => (q * b, format!("{q:.4} of the base model's {b:.2e} FLOP")),
+            (Some(q), None, _, _) => (
+                threshold_flop,
+                format!(
+                    "{threshold_flop:.2e} FLOP: {q:.4} of a base model whose compute is unknown"
+                ),
+            ),
+            (None, _, true, Some(f)) if f > threshold_flop => (
                 f,
-                format!(
-                    "the capability floor {f:.2e} FLOP, above {:.0e}",
-                    self.threshold_flop
-                ),
+                format!("the capability floor {f:.2e} FLOP, above {threshold_flop:.0e}"),
             ),
-            (true, Some(f)) => (
-                self.threshold_flop,
-                format!(
-                    "{:.0e} FLOP; the capability floor {f:.2e} FLOP is below it",
-                    self.threshold_flop
-                ),
+            (None, _, true, Some(f)) => (
+                threshold_flop,
+                format!("{threshold_flop:.0e} FLOP; the capability floor {f:.2e} FLOP is below it"),
             ),
-            _ => (
-                self.threshold_flop,
-                format!("{:.0e} FLOP", self.threshold_flop),
-            ),
+            _ => (threshold_flop, format!("{threshold_flop:.0e} FLOP")),
         };
         Threshold {
             id: self.id.clone(),
             name: self.name.clone(),
             threshold_flop: flop,
-            comparison: match self.comparison {
+            comparison: match version.comparison {
                 ComparisonName::AtLeast => Comparison::AtLeast,
                 ComparisonName::GreaterThan => Comparison::GreaterThan,
             },
@@ -233,9 +523,94 @@ mod tests {
                 "eu-ai-act-systemic-risk",
                 "eu-gpai",
                 "ca-sb53",
-                "us-eo14110"
+                "us-eo14110",
+                "ny-raise",
+                "kr-ai-basic-act",
+                "il-sb315",
+                "eu-downstream-modifier"
             ]
         );
+    }
+
+    fn date(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn an_as_of_date_picks_the_version_in_force() {
+        let sb53 = get("ca-sb53").unwrap();
+        assert_eq!(
+            sb53.standing(date("2025-12-31")).state,
+            State::NotYetInForce
+        );
+        assert_eq!(
+            sb53.standing(date("2025-12-31")).label,
+            "not yet in force (from 2026-01-01)"
+        );
+        assert_eq!(sb53.standing(date("2026-01-01")).state, State::InForce);
+        let eo = get("us-eo14110").unwrap();
+        assert_eq!(eo.standing(date("2024-06-01")).state, State::InForce);
+        // `until` is the first day it no longer applies.
+        assert_eq!(eo.standing(date("2025-01-19")).state, State::InForce);
+        let gone = eo.standing(date("2025-01-20"));
+        assert_eq!(gone.state, State::NoLongerInForce);
+        assert_eq!(gone.label, "no longer in force (since 2025-01-20)");
+        let e4 = get("4e091").unwrap();
+        assert_eq!(e4.standing(date("2025-03-01")).state, State::InForce);
+        let n = e4.standing(date("2026-12-01"));
+        assert_eq!(n.state, State::NotEnforced);
+        assert_eq!(
+            n.label,
+            "not enforced since 2025-05-13; formal removal not found"
+        );
+        assert!(e4
+            .status
+            .starts_with("not enforced since 2025-05-13; formal removal not found"));
+        assert_eq!(
+            get("il-sb315").unwrap().standing(date("2026-12-01")).state,
+            State::Proposed
+        );
+        let ny = get("ny-raise").unwrap().standing(date("2026-12-01"));
+        assert_eq!(ny.state, State::NotYetInForce);
+        assert!(!ny.version.confirmed);
+        assert_eq!(
+            get("kr-ai-basic-act")
+                .unwrap()
+                .standing(date("2026-01-22"))
+                .state,
+            State::InForce
+        );
+    }
+
+    #[test]
+    fn a_later_version_takes_over_from_its_date() {
+        // A regime amended by a later version: the date picks which figure applies.
+        let mut r = get("ca-sb53").unwrap();
+        let mut v2 = r.versions[0].clone();
+        r.versions[0].until = Some(date("2027-01-01"));
+        v2.from = Some(date("2027-01-01"));
+        v2.threshold_flop = 3e26;
+        r.versions.push(v2);
+        assert_eq!(r.standing(date("2026-12-31")).version.threshold_flop, 1e26);
+        assert_eq!(r.standing(date("2027-01-01")).version.threshold_flop, 3e26);
+    }
+
+    #[test]
+    fn every_cell_of_every_regime_has_its_source() {
+        for r in all().unwrap() {
+            for c in Category::ALL {
+                let cell = r.counts.cell(c);
+                assert!(!cell.source.is_empty(), "{} {}", r.id, c.name());
+            }
+            for v in &r.versions {
+                assert!(!v.source.is_empty(), "{}", r.id);
+            }
+        }
+        let eu = get("eu-ai-act-systemic-risk").unwrap();
+        assert!(eu.counts.synthetic_data.counted && eu.counts.synthetic_data.confirmed);
+        assert!(!eu.counts.synthetic_data_public.counted);
+        assert!(!eu.counts.reward_model.counted);
+        assert!(!get("ca-sb53").unwrap().counts.reward_model.confirmed);
     }
 
     #[test]

@@ -81,8 +81,23 @@ pub fn describe(text: &str, e: &toml::de::Error) -> String {
         Some(span) => {
             let before = &text[..span.start.min(text.len())];
             let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("line {line}, column {column}: {message}")
+            let head = before.rsplit('\n').next().unwrap_or("");
+            let column = head.chars().count() + 1;
+            // A bad value names its key (`kind = "pretrain"` → `kind`), which serde's message
+            // for an unknown variant does not.
+            let key = head
+                .trim_end()
+                .strip_suffix('=')
+                .map(str::trim)
+                .filter(|k| {
+                    !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+                });
+            match key {
+                Some(k) => format!("line {line}, column {column}: field `{k}`: {message}"),
+                None => format!("line {line}, column {column}: {message}"),
+            }
         }
         None => message.to_string(),
     }

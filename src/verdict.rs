@@ -10,6 +10,9 @@ models are outside 4E091 whatever their compute.
 
 use serde::Serialize;
 
+use crate::counting::Part;
+use crate::regimes::State;
+
 /// How a regime's threshold compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,6 +74,18 @@ pub struct Verdict {
     pub status: String,
     pub source: String,
     pub reasons: Vec<String>,
+    /// The operations this regime counts (its own inclusion table), and their interval.
+    pub counted_flop: f64,
+    pub counted_flop_lo: f64,
+    pub counted_flop_hi: f64,
+    /// The work it counts and the work it leaves out, each with the rule's text or reasoning.
+    pub counted: Vec<Part>,
+    pub left_out: Vec<Part>,
+    /// Where the regime stands at the as-of date (`in_force`, `not_yet_in_force`, …), in words,
+    /// and whether the threshold figure of that version is confirmed in the primary text.
+    pub state: Option<State>,
+    pub in_force: Option<String>,
+    pub threshold_confirmed: Option<bool>,
 }
 
 /// The verdict of operations in `[lo, hi]` (point `point`) against `t`.
@@ -116,6 +131,14 @@ pub fn judge(t: &Threshold, point: f64, lo: f64, hi: f64, weights_published: boo
         status: t.status.clone(),
         source: t.source.clone(),
         reasons,
+        counted_flop: point,
+        counted_flop_lo: lo,
+        counted_flop_hi: hi,
+        counted: Vec::new(),
+        left_out: Vec::new(),
+        state: None,
+        in_force: None,
+        threshold_confirmed: None,
     }
 }
 

@@ -220,18 +220,36 @@ fn print(out: &mut dyn Write, a: &Assessment) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "  {:<26} {:<15} {:>10}  status",
-        "regime", "verdict", "threshold"
+        "  {:<26} {:<15} {:>10} {:>10}  status",
+        "regime", "verdict", "counted", "threshold"
     )?;
     for v in &a.regimes {
-        let status = v.status.split(':').next().unwrap_or(&v.status);
+        let status = v
+            .in_force
+            .as_deref()
+            .unwrap_or_else(|| v.status.split(':').next().unwrap_or(&v.status));
         writeln!(
             out,
-            "  {:<26} {:<15} {:>10.2e}  {status}",
+            "  {:<26} {:<15} {:>10.2e} {:>10.2e}  {status}",
             v.id,
             v.verdict.to_string(),
+            v.counted_flop,
             v.threshold_flop
         )?;
+        // What this regime left out, so that a lower total never goes unexplained.
+        for p in &v.left_out {
+            writeln!(
+                out,
+                "    leaves out {} {:.2e}{}",
+                crate::counting::part_name(p),
+                p.flop,
+                if p.confirmed {
+                    ""
+                } else {
+                    " (unconfirmed reading)"
+                }
+            )?;
+        }
     }
     for f in &a.flags {
         writeln!(out, "flag: {}", f.message)?;

@@ -60,7 +60,10 @@ fn the_floor_depends_on_nothing_released_later() {
         human.contains("4E091 capability floor as of 2026-06-30"),
         "{human}"
     );
-    assert!(human.contains("rescinded"), "{human}");
+    assert!(
+        human.contains("not enforced since 2025-05-13; formal removal not found"),
+        "{human}"
+    );
 }
 
 #[test]
