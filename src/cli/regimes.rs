@@ -35,8 +35,8 @@ pub struct Entry {
     /// The threshold of the version in force (else the nearest version).
     pub threshold_flop: f64,
     pub comparison: ComparisonName,
-    /// The threshold is this fraction of the base model's compute (the EU one-third rule).
-    pub base_fraction: Option<f64>,
+    /// The threshold is the base model's compute divided by this (3: the EU one-third rule).
+    pub base_divisor: Option<f64>,
     pub threshold_confirmed: bool,
     pub version_from: Option<Date>,
     pub version_until: Option<Date>,
@@ -97,7 +97,7 @@ pub fn table(as_of: Date) -> Result<Table, Error> {
                 in_force: s.label,
                 threshold_flop: s.version.threshold_flop,
                 comparison: s.version.comparison,
-                base_fraction: s.version.base_fraction,
+                base_divisor: s.version.base_divisor,
                 threshold_confirmed: s.version.confirmed,
                 version_from: s.version.from,
                 version_until: s.version.until,
@@ -139,9 +139,9 @@ fn print(out: &mut dyn Write, t: &Table) -> std::io::Result<()> {
             ComparisonName::AtLeast => "≥",
             ComparisonName::GreaterThan => ">",
         };
-        let threshold = match e.base_fraction {
+        let threshold = match e.base_divisor {
             Some(q) => format!(
-                "{op} {q:.4} of the base model's compute ({op} {:.2e} FLOP when unknown)",
+                "{op} 1/{q} of the base model's compute ({op} {:.2e} FLOP when unknown)",
                 e.threshold_flop
             ),
             None => format!("{op} {:.2e} FLOP", e.threshold_flop),

@@ -41,12 +41,7 @@ fn the_table_lists_every_regime_at_its_date() {
     assert_eq!(entry(&v, "ny-raise")["threshold_confirmed"], false);
     assert_eq!(entry(&v, "ca-sb53")["revenue_usd_above"], 500e6);
     assert_eq!(entry(&v, "il-sb315")["state"], "proposed");
-    assert_eq!(
-        entry(&v, "eu-downstream-modifier")["base_fraction"]
-            .as_f64()
-            .map(|q| (q * 3.0 * 1e9).round()),
-        Some(1e9)
-    );
+    assert_eq!(entry(&v, "eu-downstream-modifier")["base_divisor"], 3.0);
     // Another date, another standing.
     let v = wd
         .run(&["regimes", "--as-of", "2024-06-01", "--json"])
