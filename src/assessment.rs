@@ -316,13 +316,15 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
 
     let mut verdicts = Vec::new();
     for r in regimes::all()? {
-        verdicts.push(regime_verdict(
+        let mut v = regime_verdict(
             &r,
             &total,
             inputs.as_of,
             floor.as_ref().map(|f| f.floor_flop),
             d.model.weights_published,
-        ));
+        );
+        v.developer = developer_test(&r, &v, d.developer.as_ref(), inputs.as_of);
+        verdicts.push(v);
     }
     Ok(Assessment {
         model: d.model.clone(),
@@ -353,7 +355,7 @@ pub fn regime_verdict(
 ) -> Verdict {
     let standing = r.standing(as_of);
     let counted = counting::count(r, total);
-    let relative = standing.version.base_fraction.is_some();
+    let relative = standing.version.base_divisor.is_some();
     let base_flop = total.base.as_ref().map(|b| b.flop);
     let threshold = r.threshold_of(&standing.version, floor_flop, base_flop);
     let mut v = verdict::judge(
@@ -430,4 +432,95 @@ pub fn regime_verdict(
     v.in_force = Some(standing.label);
     v.threshold_confirmed = Some(standing.version.confirmed);
     v
+}
+
+/// The regime's developer test, where it has a revenue threshold: a developer that has trained,
+/// or intends to train, a model above the threshold (SB 53 §22757.11: "trained, or initiated the
+/// training of"; a planned phase is the intent), and is "large" with gross revenue above the
+/// figure in the calendar year before `as_of`.
+pub fn developer_test(
+    r: &regimes::Regime,
+    v: &Verdict,
+    developer: Option<&declaration::Developer>,
+    as_of: Date,
+) -> Option<verdict::DeveloperTest> {
+    let above = r.revenue_usd_above?;
+    let confirmed = r.revenue_confirmed.unwrap_or(false);
+    let mut reasons = Vec::new();
+    let planned: f64 = v.counted.iter().filter(|p| p.planned).map(|p| p.flop).sum();
+    let without_planned = verdict::Outcome::Above == v.verdict && {
+        let rest = v.counted_flop_lo - planned;
+        match v.comparison {
+            verdict::Comparison::AtLeast => rest >= v.threshold_flop,
+            verdict::Comparison::GreaterThan => rest > v.threshold_flop,
+        }
+    };
+    let (covered, intends_only) = match v.verdict {
+        verdict::Outcome::Above if without_planned => {
+            reasons.push("has trained a model above the threshold: a covered developer".into());
+            (Some(true), false)
+        }
+        verdict::Outcome::Above => {
+            reasons.push(format!(
+                "intends to train a model above the threshold (planned phases, {planned:.2e} FLOP, carry it over): a covered developer by intent"
+            ));
+            (Some(true), true)
+        }
+        verdict::Outcome::Below => {
+            reasons.push(
+                "neither trained nor plans to train a model above the threshold (as declared)"
+                    .into(),
+            );
+            (Some(false), false)
+        }
+        _ => {
+            reasons.push("whether the model is above the threshold is not settled, so neither is the developer test".into());
+            (None, false)
+        }
+    };
+    let year = as_of.year() - 1;
+    let large = match developer {
+        None => {
+            reasons.push(format!(
+                "no [developer] revenue declared: whether gross revenue exceeded ${:.0}M in {year} is unknown",
+                above / 1e6
+            ));
+            None
+        }
+        Some(dev) if dev.revenue_year != year => {
+            reasons.push(format!(
+                "developer.revenue_year is {}, but the test is on the calendar year before {as_of} ({year}): not settled",
+                dev.revenue_year
+            ));
+            None
+        }
+        Some(dev) => {
+            let over = dev.revenue_usd > above;
+            reasons.push(format!(
+                "gross revenue ${:.0}M in {year} is {} ${:.0}M{}",
+                dev.revenue_usd / 1e6,
+                if over { "above" } else { "not above" },
+                above / 1e6,
+                if confirmed {
+                    ""
+                } else {
+                    " (figure unconfirmed)"
+                }
+            ));
+            Some(over)
+        }
+    };
+    let large_developer = match (covered, large) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    };
+    Some(verdict::DeveloperTest {
+        covered_developer: covered,
+        intends_only,
+        large_developer,
+        revenue_usd_above: above,
+        revenue_confirmed: confirmed,
+        reasons,
+    })
 }

@@ -12,6 +12,10 @@ checkpoint = "checkpoints/example-70b"   # optional: parameters are read from it
 parameters_active = 70.6e9               # optional when a checkpoint is given
 release_date = 2026-10-01                # optional
 
+[developer]                              # optional: for SB 53's and RAISE's revenue tests
+revenue_usd = 7.5e8                      # gross revenue with affiliates, in revenue_year
+revenue_year = 2025
+
 [base_model]                             # optional: a registry model whose compute is inherited
 registry_id = "llama-3.1-70b"            # or: operations = 7.9e24 and source = "…"
 
@@ -56,6 +60,8 @@ use crate::regimes::Category;
 #[serde(deny_unknown_fields)]
 pub struct Declaration {
     pub model: Model,
+    /// The developer, for the regimes' developer tests (SB 53, RAISE: revenue).
+    pub developer: Option<Developer>,
     pub base_model: Option<BaseModel>,
     pub phases: Vec<Phase>,
     #[serde(default)]
@@ -78,6 +84,16 @@ pub struct Model {
     #[serde(default, deserialize_with = "crate::tomlfile::optional_date")]
     #[schemars(with = "Option<String>")]
     pub release_date: Option<Date>,
+}
+
+/// What the developer tests need to know about the developer.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Developer {
+    /// Gross revenue in US dollars, with affiliates, in `revenue_year`.
+    pub revenue_usd: f64,
+    /// The calendar year of `revenue_usd` (SB 53 asks for the preceding calendar year).
+    pub revenue_year: i16,
 }
 
 /// The model this one was trained from, whose operations count toward it.
@@ -255,6 +271,23 @@ impl Declaration {
             self.model.parameters_total,
             &PARAMETERS,
         )?;
+        if let Some(dev) = &self.developer {
+            check(
+                "developer.revenue_usd".into(),
+                Some(dev.revenue_usd),
+                &Bound {
+                    zero: true,
+                    max: 1e14,
+                    unit: "US dollars",
+                },
+            )?;
+            if !(1900..=2200).contains(&dev.revenue_year) {
+                return Err(bad(
+                    "developer.revenue_year".into(),
+                    format!("{} is not a plausible calendar year", dev.revenue_year),
+                ));
+            }
+        }
         if let Some(b) = &self.base_model {
             match (&b.registry_id, b.operations) {
                 (Some(_), Some(_)) => {

@@ -117,9 +117,10 @@ pub struct Version {
     pub not_enforced_from: Option<Date>,
     pub threshold_flop: f64,
     pub comparison: ComparisonName,
-    /// The threshold is this fraction of the base model's training compute (the EU one-third
-    /// rule); `threshold_flop` applies when that compute is unknown.
-    pub base_fraction: Option<f64>,
+    /// The threshold is the base model's training compute divided by this (3: the EU one-third
+    /// rule, kept a divisor so that the boundary is exact); `threshold_flop` applies when that
+    /// compute is unknown.
+    pub base_divisor: Option<f64>,
     /// The figure was found in the primary text (true) or only as reported (false).
     pub confirmed: bool,
     pub source: String,
@@ -471,16 +472,16 @@ impl Regime {
     ) -> Threshold {
         let threshold_flop = version.threshold_flop;
         let (flop, basis) = match (
-            version.base_fraction,
+            version.base_divisor,
             base_flop,
             self.moving_floor,
             floor_flop,
         ) {
-            (Some(q), Some(b), _, _) => (q * b, format!("{q:.4} of the base model's {b:.2e} FLOP")),
+            (Some(q), Some(b), _, _) => (b / q, format!("1/{q} of the base model's {b:.2e} FLOP")),
             (Some(q), None, _, _) => (
                 threshold_flop,
                 format!(
-                    "{threshold_flop:.2e} FLOP: {q:.4} of a base model whose compute is unknown"
+                    "{threshold_flop:.2e} FLOP: 1/{q} of a base model whose compute is unknown"
                 ),
             ),
             (None, _, true, Some(f)) if f > threshold_flop => (

@@ -86,6 +86,22 @@ pub struct Verdict {
     pub state: Option<State>,
     pub in_force: Option<String>,
     pub threshold_confirmed: Option<bool>,
+    /// The regime's developer test (revenue, "intends to train"), where it has one.
+    pub developer: Option<DeveloperTest>,
+}
+
+/// What a regime's developer test finds. `None` where the declaration cannot settle it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeveloperTest {
+    /// Trains, or intends to train (planned phases), a model above the threshold.
+    pub covered_developer: Option<bool>,
+    /// Only because of planned phases: the developer "intends to" train one.
+    pub intends_only: bool,
+    /// Also above the revenue test (a "large frontier developer" under SB 53).
+    pub large_developer: Option<bool>,
+    pub revenue_usd_above: f64,
+    pub revenue_confirmed: bool,
+    pub reasons: Vec<String>,
 }
 
 /// The verdict of operations in `[lo, hi]` (point `point`) against `t`.
@@ -139,6 +155,7 @@ pub fn judge(t: &Threshold, point: f64, lo: f64, hi: f64, weights_published: boo
         state: None,
         in_force: None,
         threshold_confirmed: None,
+        developer: None,
     }
 }
 

@@ -236,6 +236,25 @@ fn print(out: &mut dyn Write, a: &Assessment) -> std::io::Result<()> {
             v.counted_flop,
             v.threshold_flop
         )?;
+        if let Some(dt) = &v.developer {
+            let word = |b: Option<bool>| match b {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "not settled",
+            };
+            writeln!(
+                out,
+                "    developer: covered {}{}, large {} ({})",
+                word(dt.covered_developer),
+                if dt.intends_only {
+                    " (intends to train)"
+                } else {
+                    ""
+                },
+                word(dt.large_developer),
+                dt.reasons.join("; ")
+            )?;
+        }
         // What this regime left out, so that a lower total never goes unexplained.
         for p in &v.left_out {
             writeln!(

@@ -22,6 +22,7 @@ pub mod explore;
 pub mod floor;
 pub mod inspect;
 pub mod points;
+pub mod regimes;
 pub mod registry;
 pub mod shipments;
 pub mod tpp;
@@ -56,6 +57,8 @@ pub enum Command {
     Explore(explore::Args),
     /// Where a declared training run falls under 4E091 and the other compute regimes.
     Classify(classify::Args),
+    /// Every compute regime at a date: threshold, what it counts, status and source.
+    Regimes(regimes::Args),
     /// The training-compute declaration: its JSON Schema, or a check of one file.
     Declaration(declaration::Args),
     /// Write the dossier for a technical-opinion request (HTML, Markdown, JSON, charts).
@@ -114,6 +117,7 @@ fn command(
         Command::Chart(args) => chart::run(&args, &sources, out),
         Command::Explore(args) => explore::run(&args, &sources, out),
         Command::Classify(args) => classify::run(&args, &sources, out),
+        Command::Regimes(args) => regimes::run(&args, out),
         Command::Declaration(args) => declaration::run(&args, &sources, out),
         Command::Dossier(args) => dossier::run(&args, &sources, out),
         Command::Tpp(args) => tpp::run(&args, out),

@@ -141,8 +141,9 @@ fn blocks(d: &Dossier) -> Vec<Block> {
             vec![
                 v.name.clone(),
                 verdict_word(v.verdict).to_string(),
+                e(v.counted_flop),
                 e(v.threshold_flop),
-                v.status.clone(),
+                v.in_force.clone().unwrap_or_else(|| v.status.clone()),
             ]
         })
         .collect();
@@ -157,6 +158,7 @@ fn blocks(d: &Dossier) -> Vec<Block> {
         vec![
             "regime".into(),
             "verdict".into(),
+            "counted (FLOP)".into(),
             "threshold (FLOP)".into(),
             "status".into(),
         ],

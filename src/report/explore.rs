@@ -280,7 +280,7 @@ pub fn build(registry: &Registry, opts: &Options) -> Result<Explorer, crate::Err
     let regimes: Vec<RegimeLine> = regimes::all()?
         .into_iter()
         // A threshold relative to a base model (the EU one-third rule) has no line of its own.
-        .filter(|r| r.versions.iter().all(|v| v.base_fraction.is_none()))
+        .filter(|r| r.versions.iter().all(|v| v.base_divisor.is_none()))
         .map(|r| RegimeLine {
             label: r.line_label(),
             id: r.id,

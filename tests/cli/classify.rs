@@ -342,3 +342,102 @@ fn the_as_of_date_picks_the_version_in_force() {
         "not_applicable"
     );
 }
+
+#[test]
+fn sb53_and_raise_test_the_developer_by_revenue_and_intent() {
+    let wd = Workdir::new();
+    // 9e25 trained and 2e25 planned: above 10^26 only with the planned run, so SB 53's
+    // frontier developer by intent ("initiated" or intends to train).
+    let planned = "[model]\nname = \"M\"\ndeveloper = \"D\"\nweights_published = false\n\n[[phases]]\nkind = \"pretraining\"\noperations = 9e25\n\n[[phases]]\nkind = \"rl\"\noperations = 2e25\nplanned = true\n";
+    wd.write(
+        "big.toml",
+        format!("{planned}\n[developer]\nrevenue_usd = 7.5e8\nrevenue_year = 2025\n"),
+    );
+    let v = classify(&wd, "big.toml");
+    let sb = regime(&v, "ca-sb53");
+    assert_eq!(sb["verdict"], "above");
+    assert_eq!(sb["counted_flop"].as_f64(), Some(1.1e26));
+    let dev = &sb["developer"];
+    assert_eq!(dev["covered_developer"], true);
+    assert_eq!(dev["intends_only"], true);
+    assert_eq!(dev["large_developer"], true);
+    assert_eq!(dev["revenue_confirmed"], true);
+    assert!(sb["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().contains("planned")));
+    let ny = &regime(&v, "ny-raise")["developer"];
+    assert_eq!(ny["large_developer"], true);
+    assert_eq!(ny["revenue_confirmed"], false);
+    // $500M exactly is not above $500M; a revenue year that is not the preceding one is unsettled.
+    wd.write(
+        "edge.toml",
+        format!("{planned}\n[developer]\nrevenue_usd = 5e8\nrevenue_year = 2025\n"),
+    );
+    let v = classify(&wd, "edge.toml");
+    assert_eq!(regime(&v, "ca-sb53")["developer"]["large_developer"], false);
+    wd.write(
+        "old.toml",
+        format!("{planned}\n[developer]\nrevenue_usd = 9e8\nrevenue_year = 2023\n"),
+    );
+    let v = classify(&wd, "old.toml");
+    let dev = &regime(&v, "ca-sb53")["developer"];
+    assert!(dev["large_developer"].is_null());
+    assert!(dev["reasons"]
+        .to_string()
+        .contains("calendar year before 2026-11-01 (2025)"));
+    // No [developer]: the revenue test is unknown, and said so.
+    wd.write("none.toml", planned);
+    let v = classify(&wd, "none.toml");
+    let dev = &regime(&v, "ca-sb53")["developer"];
+    assert!(dev["large_developer"].is_null());
+    assert!(dev["reasons"]
+        .to_string()
+        .contains("no [developer] revenue declared"));
+    // Regimes without a developer test have none.
+    assert!(regime(&v, "eu-ai-act-systemic-risk")["developer"].is_null());
+    wd.write(
+        "bad.toml",
+        format!("{planned}\n[developer]\nrevenue_usd = -1\nrevenue_year = 2025\n"),
+    );
+    let err = wd
+        .run(&["classify", "--declaration", "bad.toml", "--resamples", "20"])
+        .bad_input();
+    assert!(err.contains("bad.toml: developer.revenue_usd"), "{err}");
+}
+
+#[test]
+fn the_eu_one_third_rule_holds_at_its_boundary() {
+    let wd = Workdir::new();
+    let modified = |ops: &str| {
+        format!("[model]\nname = \"M\"\ndeveloper = \"D\"\nweights_published = false\n\n[base_model]\noperations = 3e24\nsource = \"the original provider's documentation\"\n\n[[phases]]\nkind = \"finetuning\"\noperations = {ops}\n")
+    };
+    // One third of 3e24 is 1e24: exactly one third is not "more than one third".
+    wd.write("at.toml", modified("1e24"));
+    let v = classify(&wd, "at.toml");
+    let m = regime(&v, "eu-downstream-modifier");
+    assert_eq!(m["verdict"], "below");
+    assert_eq!(m["threshold_flop"].as_f64(), Some(1e24));
+    assert_eq!(m["counted_flop"].as_f64(), Some(1e24));
+    assert_eq!(m["left_out"][0]["category"], "base_model");
+    assert!(m["reasons"].to_string().contains("not more than one third"));
+    wd.write("over.toml", modified("1.01e24"));
+    let v = classify(&wd, "over.toml");
+    let m = regime(&v, "eu-downstream-modifier");
+    assert_eq!(m["verdict"], "above");
+    assert!(m["reasons"]
+        .to_string()
+        .contains("the modifier becomes the provider of a new model"));
+    // SB 53 counts the base model with the modification (the original run and material
+    // modifications): 3e24 + 1.01e24.
+    assert_eq!(
+        regime(&v, "ca-sb53")["counted_flop"].as_f64(),
+        Some(3e24 + 1.01e24)
+    );
+    // A registry base model: Llama 3.1 405B's 3.8e25 FLOP, against a fine-tune far below a third.
+    let v = classify(&wd, &example("finetune-llama-405b.toml"));
+    let m = regime(&v, "eu-downstream-modifier");
+    assert_eq!(m["verdict"], "below");
+    assert!((m["threshold_flop"].as_f64().unwrap() - 3.8e25 / 3.0).abs() < 1e12);
+}

@@ -11,6 +11,7 @@ mod hostile;
 mod hostile_checkpoint;
 mod inspect;
 mod json;
+mod regimes;
 mod registry;
 mod shipments;
 mod tpp;
