@@ -417,6 +417,9 @@ pub fn regime_verdict(
             p.source
         ));
     }
+    if let Some(t) = r.estimate_tolerance {
+        reasons.push(estimate_reason(&threshold, &counted, total, t, r));
+    }
     if counted.includes_planned() {
         reasons.push("the total includes planned phases (not yet run)".into());
     }
@@ -523,4 +526,50 @@ pub fn developer_test(
         revenue_confirmed: confirmed,
         reasons,
     })
+}
+
+/// The regime's estimation convention (the EU: two significant figures, the method, ±30%): the
+/// figure as it would be reported, and whether the verdict depends on the allowance.
+fn estimate_reason(
+    threshold: &verdict::Threshold,
+    counted: &counting::Counted,
+    total: &Total,
+    tolerance: f64,
+    r: &regimes::Regime,
+) -> String {
+    let mut methods: Vec<&str> = counted
+        .counted
+        .iter()
+        .map(|p| match p.phase {
+            Some(i) => compute::method_name(total.phases[i].chosen),
+            None => "inherited",
+        })
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    let lo = counted.flop * (1.0 - tolerance);
+    let hi = counted.flop * (1.0 + tolerance);
+    let t = threshold.threshold_flop;
+    let depends = lo <= t && t <= hi;
+    format!(
+        "reported as {:.1e} FLOP (two significant figures; method: {}); {}; {}",
+        counted.flop,
+        if methods.is_empty() {
+            "none".to_string()
+        } else {
+            methods.join(", ")
+        },
+        if depends {
+            format!(
+                "the verdict depends on the ±{:.0}% allowance: {lo:.2e} – {hi:.2e} FLOP spans the threshold {t:.2e}",
+                tolerance * 100.0
+            )
+        } else {
+            format!(
+                "the verdict holds across the ±{:.0}% allowance ({lo:.2e} – {hi:.2e} FLOP)",
+                tolerance * 100.0
+            )
+        },
+        r.estimate_convention.as_deref().unwrap_or("")
+    )
 }

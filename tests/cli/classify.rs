@@ -241,6 +241,16 @@ fn each_regime_counts_its_own_total_and_names_what_it_left_out() {
     assert_eq!(eu["verdict"], "above");
     assert_eq!(eu["counted_flop"].as_f64(), Some(1.1e25));
     assert!(eu["left_out"].as_array().unwrap().is_empty());
+    // Reported to two significant figures with the method, and the ±30% allowance matters here.
+    let reasons = eu["reasons"].to_string();
+    assert!(
+        reasons.contains("reported as 1.1e25 FLOP (two significant figures; method: declared)"),
+        "{reasons}"
+    );
+    assert!(
+        reasons.contains("the verdict depends on the ±30% allowance"),
+        "{reasons}"
+    );
     // The same data, public: the EU leaves it out (8e24, below).
     wd.write(
         "public.toml",
