@@ -324,6 +324,8 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
             d.model.weights_published,
         );
         v.developer = developer_test(&r, &v, d.developer.as_ref(), inputs.as_of);
+        modality_test(&r, &mut v, d.model.generates.as_deref());
+        inherited_presumption(&r, &mut v, &total)?;
         verdicts.push(v);
     }
     Ok(Assessment {
@@ -572,4 +574,57 @@ fn estimate_reason(
         },
         r.estimate_convention.as_deref().unwrap_or("")
     )
+}
+
+/// A regime for models of some modalities only (the EU GPAI criterion): not applicable when the
+/// declaration says the model generates none of them; unsettled (and said so) when it is silent.
+fn modality_test(r: &regimes::Regime, v: &mut Verdict, generates: Option<&[String]>) {
+    let Some(wanted) = &r.modalities else { return };
+    let source = r.modalities_source.as_deref().unwrap_or("");
+    match generates {
+        None => v.reasons.push(format!(
+            "model.generates is not declared: the verdict assumes the model generates one of {} ({source})",
+            wanted.join(", ")
+        )),
+        Some(g) if g.iter().any(|m| wanted.iter().any(|w| w.eq_ignore_ascii_case(m.trim()))) => {
+            v.reasons.push(format!(
+                "generates {}: within the criterion's modalities ({source})",
+                g.join(", ")
+            ))
+        }
+        Some(g) => {
+            v.verdict = verdict::Outcome::NotApplicable;
+            v.reasons.push(format!(
+                "generates {} only, none of {}: the criterion does not apply ({source})",
+                g.join(", "),
+                wanted.join(", ")
+            ));
+        }
+    }
+}
+
+/// A modification above its threshold of a base model above `inherits_from`'s threshold makes a
+/// new model that inherits that regime's presumption (the EU: a modifier of a systemic-risk model).
+fn inherited_presumption(r: &regimes::Regime, v: &mut Verdict, total: &Total) -> Result<(), Error> {
+    let (Some(id), Some(base)) = (&r.inherits_from, &total.base) else {
+        return Ok(());
+    };
+    let parent = regimes::get(id)?;
+    let over = match parent.comparison {
+        regimes::ComparisonName::AtLeast => base.flop >= parent.threshold_flop,
+        regimes::ComparisonName::GreaterThan => base.flop > parent.threshold_flop,
+    };
+    let reason = match (v.verdict, over) {
+        (verdict::Outcome::Above, true) => format!(
+            "{}'s {:.2e} FLOP is above the {} threshold {:.2e}: the new model is presumed to be under {} too",
+            base.from, base.flop, parent.short, parent.threshold_flop, parent.id
+        ),
+        (verdict::Outcome::Above, false) => format!(
+            "{}'s {:.2e} FLOP is not above the {} threshold {:.2e}: the new model inherits no presumption",
+            base.from, base.flop, parent.short, parent.threshold_flop
+        ),
+        _ => return Ok(()),
+    };
+    v.reasons.push(reason);
+    Ok(())
 }

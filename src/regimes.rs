@@ -41,6 +41,12 @@ pub struct Regime {
     /// The relative error the regime allows an estimate (the EU's ±30%), and its conventions.
     pub estimate_tolerance: Option<f64>,
     pub estimate_convention: Option<String>,
+    /// The regime applies only to models that generate one of these (`model.generates`).
+    pub modalities: Option<Vec<String>>,
+    pub modalities_source: Option<String>,
+    /// A modification above this regime's threshold inherits the presumption of that regime
+    /// when the base model is above it (the EU downstream modifier of a systemic-risk model).
+    pub inherits_from: Option<String>,
     /// The regime's thresholds over time, oldest first.
     pub versions: Vec<Version>,
     /// What the regime counts, one cell per phase kind.
@@ -63,6 +69,9 @@ struct RawRegime {
     revenue_confirmed: Option<bool>,
     estimate_tolerance: Option<f64>,
     estimate_convention: Option<String>,
+    modalities: Option<Vec<String>>,
+    modalities_source: Option<String>,
+    inherits_from: Option<String>,
     version: Vec<Version>,
     counts: Counts,
 }
@@ -106,6 +115,9 @@ impl TryFrom<RawRegime> for Regime {
             revenue_confirmed: r.revenue_confirmed,
             estimate_tolerance: r.estimate_tolerance,
             estimate_convention: r.estimate_convention,
+            modalities: r.modalities,
+            modalities_source: r.modalities_source,
+            inherits_from: r.inherits_from,
             versions: r.version,
             counts: r.counts,
         })

@@ -451,3 +451,40 @@ fn the_eu_one_third_rule_holds_at_its_boundary() {
     assert_eq!(m["verdict"], "below");
     assert!((m["threshold_flop"].as_f64().unwrap() - 3.8e25 / 3.0).abs() < 1e12);
 }
+
+#[test]
+fn the_gpai_criterion_tests_modality_and_a_modifier_inherits_the_presumption() {
+    let wd = Workdir::new();
+    let with = |generates: &str| {
+        PHASED.replace(
+            "weights_published = false\n",
+            &format!("weights_published = false\ngenerates = {generates}\n"),
+        )
+    };
+    wd.write("text.toml", with("[\"text\"]"));
+    let v = classify(&wd, "text.toml");
+    assert_eq!(regime(&v, "eu-gpai")["verdict"], "above");
+    wd.write("protein.toml", with("[\"protein structures\"]"));
+    let v = classify(&wd, "protein.toml");
+    let g = regime(&v, "eu-gpai");
+    assert_eq!(g["verdict"], "not_applicable");
+    assert!(g["reasons"]
+        .to_string()
+        .contains("the criterion does not apply"));
+    // Silence is said, not assumed away.
+    let v = classify(&wd, &example("small-8b.toml"));
+    assert!(regime(&v, "eu-gpai")["reasons"]
+        .to_string()
+        .contains("model.generates is not declared"));
+    // A modification above one third of a systemic-risk base model (3e25 > 10^25).
+    wd.write(
+        "modifier.toml",
+        "[model]\nname = \"M\"\ndeveloper = \"D\"\nweights_published = false\n\n[base_model]\noperations = 3e25\n\n[[phases]]\nkind = \"finetuning\"\noperations = 1.2e25\n",
+    );
+    let v = classify(&wd, "modifier.toml");
+    let m = regime(&v, "eu-downstream-modifier");
+    assert_eq!(m["verdict"], "above");
+    assert!(m["reasons"]
+        .to_string()
+        .contains("the new model is presumed to be under eu-ai-act-systemic-risk too"));
+}
