@@ -73,7 +73,27 @@ pub struct Assessment {
     pub floor: Option<Floor>,
     pub floor_error: Option<String>,
     pub regimes: Vec<Verdict>,
+    /// A notification record for each regime with a notification duty (the EU: two weeks).
+    pub notifications: Vec<Notification>,
     pub flags: Vec<Flag>,
+}
+
+/// What a notification would state: the estimate, its method and assumptions, and the date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    pub regime: String,
+    /// The estimate to two significant figures (`1.1e25`), as the EU asks it reported.
+    pub estimate: String,
+    pub estimate_flop: f64,
+    pub methods: Vec<String>,
+    /// Every formula behind the counted phases, with where its inputs came from.
+    pub assumptions: Vec<String>,
+    /// The date of the estimate (the as-of date).
+    pub estimated_on: Date,
+    pub verdict: verdict::Outcome,
+    /// The latest notification date when the estimate says the threshold is (or may be) met.
+    pub notify_by: Option<Date>,
+    pub note: String,
 }
 
 fn field_error(path: &Path, field: &str, problem: String) -> Error {
@@ -328,7 +348,14 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
         inherited_presumption(&r, &mut v, &total)?;
         verdicts.push(v);
     }
+    let mut notifications = Vec::new();
+    for (r, v) in regimes::all()?.iter().zip(&verdicts) {
+        if let Some(days) = r.notify_within_days {
+            notifications.push(notification(r, v, &total, inputs.as_of, days));
+        }
+    }
     Ok(Assessment {
+        notifications,
         model: d.model.clone(),
         declaration: path.to_path_buf(),
         as_of: inputs.as_of,
@@ -627,4 +654,65 @@ fn inherited_presumption(r: &regimes::Regime, v: &mut Verdict, total: &Total) ->
     };
     v.reasons.push(reason);
     Ok(())
+}
+
+/// The notification record of `v` under a regime that must be notified within `days`.
+fn notification(
+    r: &regimes::Regime,
+    v: &Verdict,
+    total: &Total,
+    as_of: Date,
+    days: i32,
+) -> Notification {
+    let mut methods = Vec::new();
+    let mut assumptions = Vec::new();
+    for p in &v.counted {
+        match p.phase {
+            Some(i) => {
+                let e = &total.phases[i];
+                let m = compute::method_name(e.chosen).to_string();
+                if !methods.contains(&m) {
+                    methods.push(m);
+                }
+                for x in e.estimates.iter().filter(|x| x.method == e.chosen) {
+                    assumptions.push(format!(
+                        "phases[{i}] {}: {} ({})",
+                        p.category.name(),
+                        x.formula,
+                        x.sources.join("; ")
+                    ));
+                }
+            }
+            None => {
+                if let Some(b) = &total.base {
+                    assumptions.push(format!(
+                        "base model {}: {:.3e} FLOP ({})",
+                        b.from, b.flop, b.source
+                    ));
+                }
+            }
+        }
+    }
+    let due = matches!(
+        v.verdict,
+        verdict::Outcome::Above | verdict::Outcome::Indeterminate
+    );
+    Notification {
+        regime: r.id.clone(),
+        estimate: format!("{:.1e}", v.counted_flop),
+        estimate_flop: v.counted_flop,
+        methods,
+        assumptions,
+        estimated_on: as_of,
+        verdict: v.verdict,
+        notify_by: if due {
+            as_of.checked_add(jiff::Span::new().days(days)).ok()
+        } else {
+            None
+        },
+        note: format!(
+            "{}; notify within {days} days of knowing the threshold is or will be met (taken here as the as-of date {as_of})",
+            r.estimate_convention.as_deref().unwrap_or("")
+        ),
+    }
 }

@@ -41,6 +41,8 @@ pub struct Regime {
     /// The relative error the regime allows an estimate (the EU's ±30%), and its conventions.
     pub estimate_tolerance: Option<f64>,
     pub estimate_convention: Option<String>,
+    /// Days after knowing the threshold is (or will be) met within which to notify (EU: 14).
+    pub notify_within_days: Option<i32>,
     /// The regime applies only to models that generate one of these (`model.generates`).
     pub modalities: Option<Vec<String>>,
     pub modalities_source: Option<String>,
@@ -69,6 +71,7 @@ struct RawRegime {
     revenue_confirmed: Option<bool>,
     estimate_tolerance: Option<f64>,
     estimate_convention: Option<String>,
+    notify_within_days: Option<i32>,
     modalities: Option<Vec<String>>,
     modalities_source: Option<String>,
     inherits_from: Option<String>,
@@ -115,6 +118,7 @@ impl TryFrom<RawRegime> for Regime {
             revenue_confirmed: r.revenue_confirmed,
             estimate_tolerance: r.estimate_tolerance,
             estimate_convention: r.estimate_convention,
+            notify_within_days: r.notify_within_days,
             modalities: r.modalities,
             modalities_source: r.modalities_source,
             inherits_from: r.inherits_from,

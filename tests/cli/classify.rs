@@ -488,3 +488,25 @@ fn the_gpai_criterion_tests_modality_and_a_modifier_inherits_the_presumption() {
         .to_string()
         .contains("the new model is presumed to be under eu-ai-act-systemic-risk too"));
 }
+
+#[test]
+fn the_eu_notification_record_gives_estimate_method_assumptions_and_date() {
+    let wd = Workdir::new();
+    wd.write(
+        "d.toml",
+        format!(
+            "{PHASED}\n[[phases]]\nkind = \"synthetic_data\"\npublic = false\noperations = 3e24\n"
+        ),
+    );
+    let v = classify(&wd, "d.toml");
+    let n = &v["notifications"][0];
+    assert_eq!(n["regime"], "eu-ai-act-systemic-risk");
+    assert_eq!(n["estimate"], "1.1e25");
+    assert_eq!(n["methods"][0], "declared");
+    assert_eq!(n["estimated_on"], "2026-11-01");
+    assert_eq!(n["notify_by"], "2026-11-15");
+    assert_eq!(n["assumptions"].as_array().unwrap().len(), 2);
+    wd.write("small.toml", PHASED);
+    let v = classify(&wd, "small.toml");
+    assert!(v["notifications"][0]["notify_by"].is_null());
+}
