@@ -73,7 +73,27 @@ pub struct Assessment {
     pub floor: Option<Floor>,
     pub floor_error: Option<String>,
     pub regimes: Vec<Verdict>,
+    /// A notification record for each regime with a notification duty (the EU: two weeks).
+    pub notifications: Vec<Notification>,
     pub flags: Vec<Flag>,
+}
+
+/// What a notification would state: the estimate, its method and assumptions, and the date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    pub regime: String,
+    /// The estimate to two significant figures (`1.1e25`), as the EU asks it reported.
+    pub estimate: String,
+    pub estimate_flop: f64,
+    pub methods: Vec<String>,
+    /// Every formula behind the counted phases, with where its inputs came from.
+    pub assumptions: Vec<String>,
+    /// The date of the estimate (the as-of date).
+    pub estimated_on: Date,
+    pub verdict: verdict::Outcome,
+    /// The latest notification date when the estimate says the threshold is (or may be) met.
+    pub notify_by: Option<Date>,
+    pub note: String,
 }
 
 fn field_error(path: &Path, field: &str, problem: String) -> Error {
@@ -324,9 +344,18 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
             d.model.weights_published,
         );
         v.developer = developer_test(&r, &v, d.developer.as_ref(), inputs.as_of);
+        modality_test(&r, &mut v, d.model.generates.as_deref());
+        inherited_presumption(&r, &mut v, &total)?;
         verdicts.push(v);
     }
+    let mut notifications = Vec::new();
+    for (r, v) in regimes::all()?.iter().zip(&verdicts) {
+        if let Some(days) = r.notify_within_days {
+            notifications.push(notification(r, v, &total, inputs.as_of, days));
+        }
+    }
     Ok(Assessment {
+        notifications,
         model: d.model.clone(),
         declaration: path.to_path_buf(),
         as_of: inputs.as_of,
@@ -416,6 +445,9 @@ pub fn regime_verdict(
             counting::part_name(p),
             p.source
         ));
+    }
+    if let Some(t) = r.estimate_tolerance {
+        reasons.push(estimate_reason(&threshold, &counted, total, t, r));
     }
     if counted.includes_planned() {
         reasons.push("the total includes planned phases (not yet run)".into());
@@ -523,4 +555,164 @@ pub fn developer_test(
         revenue_confirmed: confirmed,
         reasons,
     })
+}
+
+/// The regime's estimation convention (the EU: two significant figures, the method, ±30%): the
+/// figure as it would be reported, and whether the verdict depends on the allowance.
+fn estimate_reason(
+    threshold: &verdict::Threshold,
+    counted: &counting::Counted,
+    total: &Total,
+    tolerance: f64,
+    r: &regimes::Regime,
+) -> String {
+    let mut methods: Vec<&str> = counted
+        .counted
+        .iter()
+        .map(|p| match p.phase {
+            Some(i) => compute::method_name(total.phases[i].chosen),
+            None => "inherited",
+        })
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    let lo = counted.flop * (1.0 - tolerance);
+    let hi = counted.flop * (1.0 + tolerance);
+    let t = threshold.threshold_flop;
+    let depends = lo <= t && t <= hi;
+    format!(
+        "reported as {:.1e} FLOP (two significant figures; method: {}); {}; {}",
+        counted.flop,
+        if methods.is_empty() {
+            "none".to_string()
+        } else {
+            methods.join(", ")
+        },
+        if depends {
+            format!(
+                "the verdict depends on the ±{:.0}% allowance: {lo:.2e} – {hi:.2e} FLOP spans the threshold {t:.2e}",
+                tolerance * 100.0
+            )
+        } else {
+            format!(
+                "the verdict holds across the ±{:.0}% allowance ({lo:.2e} – {hi:.2e} FLOP)",
+                tolerance * 100.0
+            )
+        },
+        r.estimate_convention.as_deref().unwrap_or("")
+    )
+}
+
+/// A regime for models of some modalities only (the EU GPAI criterion): not applicable when the
+/// declaration says the model generates none of them; unsettled (and said so) when it is silent.
+fn modality_test(r: &regimes::Regime, v: &mut Verdict, generates: Option<&[String]>) {
+    let Some(wanted) = &r.modalities else { return };
+    let source = r.modalities_source.as_deref().unwrap_or("");
+    match generates {
+        None => v.reasons.push(format!(
+            "model.generates is not declared: the verdict assumes the model generates one of {} ({source})",
+            wanted.join(", ")
+        )),
+        Some(g) if g.iter().any(|m| wanted.iter().any(|w| w.eq_ignore_ascii_case(m.trim()))) => {
+            v.reasons.push(format!(
+                "generates {}: within the criterion's modalities ({source})",
+                g.join(", ")
+            ))
+        }
+        Some(g) => {
+            v.verdict = verdict::Outcome::NotApplicable;
+            v.reasons.push(format!(
+                "generates {} only, none of {}: the criterion does not apply ({source})",
+                g.join(", "),
+                wanted.join(", ")
+            ));
+        }
+    }
+}
+
+/// A modification above its threshold of a base model above `inherits_from`'s threshold makes a
+/// new model that inherits that regime's presumption (the EU: a modifier of a systemic-risk model).
+fn inherited_presumption(r: &regimes::Regime, v: &mut Verdict, total: &Total) -> Result<(), Error> {
+    let (Some(id), Some(base)) = (&r.inherits_from, &total.base) else {
+        return Ok(());
+    };
+    let parent = regimes::get(id)?;
+    let over = match parent.comparison {
+        regimes::ComparisonName::AtLeast => base.flop >= parent.threshold_flop,
+        regimes::ComparisonName::GreaterThan => base.flop > parent.threshold_flop,
+    };
+    let reason = match (v.verdict, over) {
+        (verdict::Outcome::Above, true) => format!(
+            "{}'s {:.2e} FLOP is above the {} threshold {:.2e}: the new model is presumed to be under {} too",
+            base.from, base.flop, parent.short, parent.threshold_flop, parent.id
+        ),
+        (verdict::Outcome::Above, false) => format!(
+            "{}'s {:.2e} FLOP is not above the {} threshold {:.2e}: the new model inherits no presumption",
+            base.from, base.flop, parent.short, parent.threshold_flop
+        ),
+        _ => return Ok(()),
+    };
+    v.reasons.push(reason);
+    Ok(())
+}
+
+/// The notification record of `v` under a regime that must be notified within `days`.
+fn notification(
+    r: &regimes::Regime,
+    v: &Verdict,
+    total: &Total,
+    as_of: Date,
+    days: i32,
+) -> Notification {
+    let mut methods = Vec::new();
+    let mut assumptions = Vec::new();
+    for p in &v.counted {
+        match p.phase {
+            Some(i) => {
+                let e = &total.phases[i];
+                let m = compute::method_name(e.chosen).to_string();
+                if !methods.contains(&m) {
+                    methods.push(m);
+                }
+                for x in e.estimates.iter().filter(|x| x.method == e.chosen) {
+                    assumptions.push(format!(
+                        "phases[{i}] {}: {} ({})",
+                        p.category.name(),
+                        x.formula,
+                        x.sources.join("; ")
+                    ));
+                }
+            }
+            None => {
+                if let Some(b) = &total.base {
+                    assumptions.push(format!(
+                        "base model {}: {:.3e} FLOP ({})",
+                        b.from, b.flop, b.source
+                    ));
+                }
+            }
+        }
+    }
+    let due = matches!(
+        v.verdict,
+        verdict::Outcome::Above | verdict::Outcome::Indeterminate
+    );
+    Notification {
+        regime: r.id.clone(),
+        estimate: format!("{:.1e}", v.counted_flop),
+        estimate_flop: v.counted_flop,
+        methods,
+        assumptions,
+        estimated_on: as_of,
+        verdict: v.verdict,
+        notify_by: if due {
+            as_of.checked_add(jiff::Span::new().days(days)).ok()
+        } else {
+            None
+        },
+        note: format!(
+            "{}; notify within {days} days of knowing the threshold is or will be met (taken here as the as-of date {as_of})",
+            r.estimate_convention.as_deref().unwrap_or("")
+        ),
+    }
 }

@@ -11,6 +11,7 @@ weights_published = false
 checkpoint = "checkpoints/example-70b"   # optional: parameters are read from its headers
 parameters_active = 70.6e9               # optional when a checkpoint is given
 release_date = 2026-10-01                # optional
+generates = ["text"]                     # optional: for the EU GPAI criterion's modality test
 
 [developer]                              # optional: for SB 53's and RAISE's revenue tests
 revenue_usd = 7.5e8                      # gross revenue with affiliates, in revenue_year
@@ -84,6 +85,9 @@ pub struct Model {
     #[serde(default, deserialize_with = "crate::tomlfile::optional_date")]
     #[schemars(with = "Option<String>")]
     pub release_date: Option<Date>,
+    /// What the model generates (text, image, video, audio, code, …): the EU GPAI indicative
+    /// criterion is for models that generate language, images or video. Unstated: not assumed.
+    pub generates: Option<Vec<String>>,
 }
 
 /// What the developer tests need to know about the developer.

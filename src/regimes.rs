@@ -38,6 +38,17 @@ pub struct Regime {
     /// "large developer" obligations apply, and whether the figure is confirmed in the text.
     pub revenue_usd_above: Option<f64>,
     pub revenue_confirmed: Option<bool>,
+    /// The relative error the regime allows an estimate (the EU's ±30%), and its conventions.
+    pub estimate_tolerance: Option<f64>,
+    pub estimate_convention: Option<String>,
+    /// Days after knowing the threshold is (or will be) met within which to notify (EU: 14).
+    pub notify_within_days: Option<i32>,
+    /// The regime applies only to models that generate one of these (`model.generates`).
+    pub modalities: Option<Vec<String>>,
+    pub modalities_source: Option<String>,
+    /// A modification above this regime's threshold inherits the presumption of that regime
+    /// when the base model is above it (the EU downstream modifier of a systemic-risk model).
+    pub inherits_from: Option<String>,
     /// The regime's thresholds over time, oldest first.
     pub versions: Vec<Version>,
     /// What the regime counts, one cell per phase kind.
@@ -58,6 +69,12 @@ struct RawRegime {
     source: String,
     revenue_usd_above: Option<f64>,
     revenue_confirmed: Option<bool>,
+    estimate_tolerance: Option<f64>,
+    estimate_convention: Option<String>,
+    notify_within_days: Option<i32>,
+    modalities: Option<Vec<String>>,
+    modalities_source: Option<String>,
+    inherits_from: Option<String>,
     version: Vec<Version>,
     counts: Counts,
 }
@@ -99,6 +116,12 @@ impl TryFrom<RawRegime> for Regime {
             source: r.source,
             revenue_usd_above: r.revenue_usd_above,
             revenue_confirmed: r.revenue_confirmed,
+            estimate_tolerance: r.estimate_tolerance,
+            estimate_convention: r.estimate_convention,
+            notify_within_days: r.notify_within_days,
+            modalities: r.modalities,
+            modalities_source: r.modalities_source,
+            inherits_from: r.inherits_from,
             versions: r.version,
             counts: r.counts,
         })
@@ -594,6 +617,18 @@ mod tests {
         r.versions.push(v2);
         assert_eq!(r.standing(date("2026-12-31")).version.threshold_flop, 1e26);
         assert_eq!(r.standing(date("2027-01-01")).version.threshold_flop, 3e26);
+    }
+
+    #[test]
+    fn docs_regimes_md_names_every_regime() {
+        let docs = include_str!("../docs/regimes.md");
+        for r in all().unwrap() {
+            assert!(
+                docs.contains(&format!("`{}`", r.id)),
+                "{} missing from docs/regimes.md",
+                r.id
+            );
+        }
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct Entry {
     pub cells: Vec<NamedCell>,
     pub revenue_usd_above: Option<f64>,
     pub revenue_confirmed: Option<bool>,
+    /// The relative error the regime allows an estimate (the EU's ±30%), and its conventions.
+    pub estimate_tolerance: Option<f64>,
+    pub estimate_convention: Option<String>,
     pub status: String,
     pub source: String,
 }
@@ -107,6 +110,8 @@ pub fn table(as_of: Date) -> Result<Table, Error> {
                 name: r.name,
                 revenue_usd_above: r.revenue_usd_above,
                 revenue_confirmed: r.revenue_confirmed,
+                estimate_tolerance: r.estimate_tolerance,
+                estimate_convention: r.estimate_convention,
                 status: r.status,
                 source: r.source,
             }
@@ -174,6 +179,9 @@ fn print(out: &mut dyn Write, t: &Table) -> std::io::Result<()> {
                     " (unconfirmed)"
                 }
             )?;
+        }
+        if let (Some(t), Some(c)) = (e.estimate_tolerance, &e.estimate_convention) {
+            writeln!(out, "  estimates   ±{:.0}%: {c}", t * 100.0)?;
         }
         writeln!(out, "  status      {}", e.status)?;
         writeln!(out, "  source      {}", e.threshold_source)?;

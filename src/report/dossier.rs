@@ -171,6 +171,26 @@ fn blocks(d: &Dossier) -> Vec<Block> {
             .collect(),
     ));
 
+    for n in &a.notifications {
+        b.push(Block::Heading(format!(
+            "Notification record ({})",
+            n.regime
+        )));
+        b.push(Block::Text(format!(
+            "Estimate {} FLOP (method: {}), estimated on {}; verdict {}; {}. {}",
+            n.estimate,
+            n.methods.join(", "),
+            n.estimated_on,
+            verdict_word(n.verdict),
+            match n.notify_by {
+                Some(d) => format!("notify by {d}"),
+                None => "no notification due on this estimate".to_string(),
+            },
+            n.note
+        )));
+        b.push(Block::List(n.assumptions.clone()));
+    }
+
     b.push(Block::Heading("Weights".into()));
     if d.hashed {
         b.push(Block::Table(

@@ -241,6 +241,16 @@ fn each_regime_counts_its_own_total_and_names_what_it_left_out() {
     assert_eq!(eu["verdict"], "above");
     assert_eq!(eu["counted_flop"].as_f64(), Some(1.1e25));
     assert!(eu["left_out"].as_array().unwrap().is_empty());
+    // Reported to two significant figures with the method, and the ±30% allowance matters here.
+    let reasons = eu["reasons"].to_string();
+    assert!(
+        reasons.contains("reported as 1.1e25 FLOP (two significant figures; method: declared)"),
+        "{reasons}"
+    );
+    assert!(
+        reasons.contains("the verdict depends on the ±30% allowance"),
+        "{reasons}"
+    );
     // The same data, public: the EU leaves it out (8e24, below).
     wd.write(
         "public.toml",
@@ -440,4 +450,63 @@ fn the_eu_one_third_rule_holds_at_its_boundary() {
     let m = regime(&v, "eu-downstream-modifier");
     assert_eq!(m["verdict"], "below");
     assert!((m["threshold_flop"].as_f64().unwrap() - 3.8e25 / 3.0).abs() < 1e12);
+}
+
+#[test]
+fn the_gpai_criterion_tests_modality_and_a_modifier_inherits_the_presumption() {
+    let wd = Workdir::new();
+    let with = |generates: &str| {
+        PHASED.replace(
+            "weights_published = false\n",
+            &format!("weights_published = false\ngenerates = {generates}\n"),
+        )
+    };
+    wd.write("text.toml", with("[\"text\"]"));
+    let v = classify(&wd, "text.toml");
+    assert_eq!(regime(&v, "eu-gpai")["verdict"], "above");
+    wd.write("protein.toml", with("[\"protein structures\"]"));
+    let v = classify(&wd, "protein.toml");
+    let g = regime(&v, "eu-gpai");
+    assert_eq!(g["verdict"], "not_applicable");
+    assert!(g["reasons"]
+        .to_string()
+        .contains("the criterion does not apply"));
+    // Silence is said, not assumed away.
+    let v = classify(&wd, &example("small-8b.toml"));
+    assert!(regime(&v, "eu-gpai")["reasons"]
+        .to_string()
+        .contains("model.generates is not declared"));
+    // A modification above one third of a systemic-risk base model (3e25 > 10^25).
+    wd.write(
+        "modifier.toml",
+        "[model]\nname = \"M\"\ndeveloper = \"D\"\nweights_published = false\n\n[base_model]\noperations = 3e25\n\n[[phases]]\nkind = \"finetuning\"\noperations = 1.2e25\n",
+    );
+    let v = classify(&wd, "modifier.toml");
+    let m = regime(&v, "eu-downstream-modifier");
+    assert_eq!(m["verdict"], "above");
+    assert!(m["reasons"]
+        .to_string()
+        .contains("the new model is presumed to be under eu-ai-act-systemic-risk too"));
+}
+
+#[test]
+fn the_eu_notification_record_gives_estimate_method_assumptions_and_date() {
+    let wd = Workdir::new();
+    wd.write(
+        "d.toml",
+        format!(
+            "{PHASED}\n[[phases]]\nkind = \"synthetic_data\"\npublic = false\noperations = 3e24\n"
+        ),
+    );
+    let v = classify(&wd, "d.toml");
+    let n = &v["notifications"][0];
+    assert_eq!(n["regime"], "eu-ai-act-systemic-risk");
+    assert_eq!(n["estimate"], "1.1e25");
+    assert_eq!(n["methods"][0], "declared");
+    assert_eq!(n["estimated_on"], "2026-11-01");
+    assert_eq!(n["notify_by"], "2026-11-15");
+    assert_eq!(n["assumptions"].as_array().unwrap().len(), 2);
+    wd.write("small.toml", PHASED);
+    let v = classify(&wd, "small.toml");
+    assert!(v["notifications"][0]["notify_by"].is_null());
 }
