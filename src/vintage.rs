@@ -84,6 +84,22 @@ impl Vintages {
         Ok(v)
     }
 
+    /// The capability fit and frontier points at `as_of`, for a classification. Before any
+    /// vintage can be fitted there is no floor either; the whole-registry fit then still scores a
+    /// declared base model's benchmarks, and the points are empty.
+    pub fn fit_and_points(
+        &self,
+        as_of: Date,
+    ) -> Result<(capability::CapabilityFit, Vec<Point>), capability::Error> {
+        match self.vintage(as_of) {
+            Ok(v) => Ok((v.fit.clone(), v.points.as_ref().clone())),
+            Err(_) => Ok((
+                capability::fit(&self.registry, &FitOptions::default())?,
+                Vec::new(),
+            )),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(usize, usize), Arc<Vintage>>> {
         // A poisoned cache only means another thread panicked mid-insert; the map is still valid.
         self.cache.lock().unwrap_or_else(|e| e.into_inner())

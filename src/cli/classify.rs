@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 
 use crate::assessment::{self, Assessment};
-use crate::capability::{self, FitOptions};
 use crate::cli::floor::{today, Method};
 use crate::cli::points::Sources;
 use crate::cli::{write_json, Outcome};
@@ -64,18 +63,8 @@ pub fn assessment(
     // The vintage at the as-of date: the floor and the base model's capability as known then.
     let vintages = crate::vintage::Vintages::new(sources.registry()?, None);
     let registry = &vintages.registry;
-    let vintage = vintages.vintage(as_of).ok();
-    let whole;
-    let fit = match &vintage {
-        Some(v) => &v.fit,
-        None => {
-            whole = capability::fit(registry, &FitOptions::default())?;
-            &whole
-        }
-    };
-    let pts: Vec<crate::frontier::Point> = vintage
-        .as_ref()
-        .map_or_else(Vec::new, |v| v.points.as_ref().clone());
+    let (fit, pts) = vintages.fit_and_points(as_of)?;
+    let fit = &fit;
     assessment::assess(
         &d,
         &assessment::Inputs {

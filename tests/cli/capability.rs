@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use crate::workdir::Workdir;
 
-fn data(name: &str) -> String {
+/// A registry CSV from `data/`.
+pub(crate) fn data(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("data")
         .join(name);
@@ -15,7 +16,7 @@ fn data(name: &str) -> String {
 
 /// A CSV row for `header` with the named fields set and every other one empty, so that the
 /// fixture survives columns added to the registry later.
-fn row(header: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) fn row(header: &str, fields: &[(&str, &str)]) -> String {
     let set: HashMap<&str, &str> = fields.iter().copied().collect();
     let cells: Vec<&str> = header
         .trim_end()

@@ -1,5 +1,6 @@
 //! `capfloor floor`, `capability`, `backtest` and `chart` on the embedded registry.
 
+use crate::capability::{data, row};
 use crate::workdir::Workdir;
 
 const FAST: [&str; 2] = ["--resamples", "100"];
@@ -303,25 +304,6 @@ fn charts_are_written_as_svg_or_png_and_other_names_are_refused() {
         .run(&["chart", "floor", "--out", "f.jpg", "--resamples", "20"])
         .bad_input();
     assert!(err.contains("f.jpg: unknown chart format"), "{err}");
-}
-
-/// A registry CSV from `data/`.
-fn data(name: &str) -> String {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// A CSV row for `header` with the named fields set and the rest empty.
-fn row(header: &str, fields: &[(&str, &str)]) -> String {
-    let set: std::collections::HashMap<&str, &str> = fields.iter().copied().collect();
-    let cells: Vec<&str> = header
-        .trim_end()
-        .split(',')
-        .map(|c| set.get(c).copied().unwrap_or(""))
-        .collect();
-    format!("{}\n", cells.join(","))
 }
 
 #[test]
