@@ -11,6 +11,9 @@ use std::io;
 /// Anything that stops a command before it can produce its answer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// An input that is not a regular file, is over its limit, or an output that may not be written.
+    #[error(transparent)]
+    File(#[from] crate::fsio::Error),
     /// A checkpoint (safetensors file, shard index or `config.json`) could not be read or is invalid.
     #[error(transparent)]
     Checkpoint(#[from] crate::checkpoint::Error),

@@ -46,9 +46,9 @@ pub struct QuantConfig {
 const NESTED: [&str; 3] = ["text_config", "language_config", "llm_config"];
 
 impl ModelConfig {
-    /// Reads and parses `path` (a regular file of at most [`super::input::MAX_CONFIG_BYTES`]).
+    /// Reads and parses `path` (a regular file of at most [`crate::fsio::CONFIG`]).
     pub fn load(path: &Path) -> Result<ModelConfig, Error> {
-        let text = super::input::read(path, super::input::Kind::Config)?;
+        let text = crate::fsio::read(path, &crate::fsio::CONFIG)?;
         Self::parse(path, &text)
     }
 

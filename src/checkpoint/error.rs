@@ -4,7 +4,7 @@ one, the tensor. Messages are one line: they are printed as-is after `capfloor: 
 */
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A checkpoint that cannot be inspected.
 #[derive(Debug, thiserror::Error)]
@@ -16,21 +16,10 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
-    /// The path is a FIFO, device, directory or socket where a file is expected.
-    #[error("{}: is {found}, not a regular file (a {expected} must be one)", path.display())]
-    NotRegularFile {
-        path: PathBuf,
-        found: &'static str,
-        expected: &'static str,
-    },
-    /// A file is larger than capfloor reads for its kind (see `input`).
-    #[error("{}: {len} bytes is over the {cap}-byte limit for a {kind}", path.display())]
-    FileTooLarge {
-        path: PathBuf,
-        kind: &'static str,
-        len: u64,
-        cap: u64,
-    },
+    /// A FIFO, device, directory or socket where a file is read, or a file over the limit for
+    /// its kind (the limits are `fsio`'s, shared with every other input).
+    #[error(transparent)]
+    File(crate::fsio::Error),
     /// The file is not in the safetensors format at all (text, a zip archive, a pickle…).
     #[error("{}: not a safetensors file: {what}", path.display())]
     NotSafetensors { path: PathBuf, what: String },
@@ -183,4 +172,30 @@ pub enum Error {
         tensor: String,
         method: String,
     },
+}
+
+/// A missing file is [`Error::NotFound`] (one short message, as for a missing checkpoint
+/// directory); everything else `fsio` refuses is passed on as it words it.
+impl From<crate::fsio::Error> for Error {
+    fn from(e: crate::fsio::Error) -> Self {
+        match e {
+            crate::fsio::Error::Io { path, source } => Error::stat(&path, source),
+            e => Error::File(e),
+        }
+    }
+}
+
+impl Error {
+    /// A failure to look at or open `path`: missing, or another OS error.
+    pub fn stat(path: &Path, source: io::Error) -> Error {
+        match source.kind() {
+            io::ErrorKind::NotFound => Error::NotFound {
+                path: path.to_path_buf(),
+            },
+            _ => Error::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
 }

@@ -22,8 +22,9 @@ use serde::Deserialize;
 
 use super::dtype::Dtype;
 use super::error::Error;
+use super::sniff;
 use super::text::{self, MapError, Text};
-use super::{input, sniff};
+use crate::fsio;
 use hashbrown::hash_table::{self, HashTable};
 
 /// The largest header we will read, the same cap as the reference implementation (100 MB).
@@ -139,7 +140,7 @@ pub fn read(path: &Path) -> Result<Header, Error> {
         path: path.to_path_buf(),
         source,
     };
-    let (mut file, file_len) = input::open(path, input::Kind::Weights)?;
+    let (mut file, file_len) = fsio::open_file(path, &fsio::SAFETENSORS)?;
     if file_len == 0 {
         return Err(Error::Empty {
             path: path.to_path_buf(),

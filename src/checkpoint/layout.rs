@@ -15,8 +15,8 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::error::Error;
-use super::input;
 use super::text::{self, MapError, Text};
+use crate::fsio;
 
 /// The files of one checkpoint.
 #[derive(Debug)]
@@ -147,14 +147,14 @@ pub fn resolve(path: &Path) -> Result<Layout, Error> {
 
 /// Finds the checkpoint's directory and what to read in it, without reading any file.
 pub fn locate(path: &Path) -> Result<(PathBuf, Source), Error> {
-    let meta = std::fs::metadata(path).map_err(|e| input::stat_error(path, e))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::stat(path, e))?;
     let is_index = file_name(path).ends_with(INDEX_SUFFIX);
     if !meta.is_file() && !meta.is_dir() {
         let kind = match is_index {
-            true => input::Kind::Index,
-            false => input::Kind::Weights,
+            true => &fsio::SHARD_INDEX,
+            false => &fsio::SAFETENSORS,
         };
-        input::check_regular(path, &meta, kind)?;
+        fsio::check_regular(path, &meta, kind)?;
     }
     if meta.is_file() {
         let dir = parent_dir(path);
@@ -242,16 +242,16 @@ pub fn read_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
         path: index_path.to_path_buf(),
         source,
     };
-    let (file, len) = input::open(index_path, input::Kind::Index)?;
+    let (file, len) = fsio::open_file(index_path, &fsio::SHARD_INDEX)?;
     let text = match len {
         0 => Text::Owned(String::new()),
-        // Bounded by input::MAX_INDEX_BYTES.
+        // Bounded by fsio::SHARD_INDEX.
         _ => match Text::map(&file, 0, len as usize) {
             Ok(text) => text,
             Err(MapError::Io(e)) => return Err(io(e)),
             // serde_json words the error (where the bad byte is, as line and column).
             Err(MapError::Utf8(_)) => {
-                let bytes = input::read(index_path, input::Kind::Index)?;
+                let bytes = fsio::read(index_path, &fsio::SHARD_INDEX)?;
                 return Err(match serde_json::from_slice::<RawIndex>(&bytes) {
                     Err(e) => json_error(index_path, e),
                     Ok(_) => Error::IndexJson {
@@ -274,7 +274,7 @@ pub fn read_index(index_path: &Path, dir: PathBuf) -> Result<Layout, Error> {
                 })
             }
             Err(source) => return Err(Error::Io { path: file, source }),
-            Ok(meta) => input::check_regular(&file, &meta, input::Kind::Weights)?,
+            Ok(meta) => fsio::check_regular(&file, &meta, &fsio::SAFETENSORS)?,
         }
         files.push(file);
     }
@@ -375,7 +375,7 @@ fn index_from_text(index_path: &Path, text: Text, scanner: bool) -> Result<Index
     let mut next = starts.clone();
     let mut by_shard = vec![0u32; entries.len()];
     for (k, &(_, shard, _)) in entries.iter().enumerate() {
-        // Entry numbers fit u32: an index is at most 256 MiB (input::MAX_INDEX_BYTES).
+        // Entry numbers fit u32: an index is at most 256 MiB (fsio::SHARD_INDEX).
         by_shard[next[shard]] = k as u32;
         next[shard] += 1;
     }

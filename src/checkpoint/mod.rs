@@ -3,7 +3,7 @@ Checkpoint inspection: how many parameters a model has, total and active, read f
 safetensors headers alone — never a byte of tensor data.
 
 - [`layout`]: which files make up a checkpoint (single file, directory, shard index);
-- [`input`]: opening only regular files, each kind within a documented size limit;
+- files are opened through [`crate::fsio`]: regular files only, each kind within its limit;
 - [`header`]: reading and validating one header in bounded memory (`sniff` names other formats);
 - [`config`]: the facts a count needs from `config.json`;
 - [`quant`]: quantization schemes, packing factors and bookkeeping tensors;
@@ -23,7 +23,6 @@ pub mod count;
 pub mod dtype;
 mod error;
 pub mod header;
-pub mod input;
 pub mod layout;
 pub mod moe;
 mod path;
@@ -45,7 +44,7 @@ pub fn inspect(path: &Path, config: Option<&Path>) -> Result<Inspection, Error> 
             // A config.json that is there is read, or refused (a directory, a FIFO, a dangling
             // link): passing over it silently would count without it.
             let beside = dir.join("config.json");
-            input::exists(&beside)?
+            crate::fsio::exists(&beside)?
                 .then(|| config::ModelConfig::load(&beside))
                 .transpose()?
         }

@@ -176,7 +176,8 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                 ),
                 Some(dir) => {
                     let path = dir.join("overrides.csv");
-                    if path.is_file() {
+                    // A FIFO or a directory there is refused, not taken for "absent".
+                    if crate::fsio::exists(&path)? {
                         (overrides::read(&path)?, path.display().to_string())
                     } else {
                         (Vec::new(), format!("none ({} is absent)", path.display()))

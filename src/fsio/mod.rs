@@ -12,7 +12,11 @@ for real inputs:
 | --- | ---: | --- |
 | declaration, what-if file | 1 MiB | a few hundred lines of TOML |
 | registry CSV (`models.csv`, `benchmarks.csv`, `scores.csv`) | 256 MiB | today's are 0.3 MB in all |
-| `config.json` of a checkpoint | 16 MiB | real ones are a few KB |
+| Epoch export CSV read by `registry import` | 256 MiB | the largest today (Notable AI Models) is 2.1 MB |
+| registry overrides CSV | 16 MiB | today's is a few KB |
+| `config.json` of a checkpoint | 16 MiB | real ones are a few KB; room for large label maps |
+| shard index (`*.safetensors.index.json`) | 256 MiB | the DeepSeek-V3-shaped benchmark fixture's (91,991 tensors) is 8.8 MB: room for 29 times as many |
+| `.safetensors` file | none here | only its header is read, capped at 100,000,000 bytes by `checkpoint::header` (the reference implementation's cap); the tensor data is never read |
 | shipment ledger | 16 GiB | streamed, so memory does not grow with it; ~400M rows |
 | an existing output read to recognise it | 64 KiB | only its first bytes are looked at |
 
@@ -65,9 +69,26 @@ pub const REGISTRY_CSV: Limit = Limit {
     what: "a registry CSV",
     max_bytes: 256 * MIB,
 };
-pub const CONFIG: Limit = Limit {
-    what: "a config.json",
+pub const EXPORT: Limit = Limit {
+    what: "an Epoch export CSV",
+    max_bytes: 256 * MIB,
+};
+pub const OVERRIDES: Limit = Limit {
+    what: "an overrides CSV",
     max_bytes: 16 * MIB,
+};
+pub const CONFIG: Limit = Limit {
+    what: "a model config",
+    max_bytes: 16 * MIB,
+};
+pub const SHARD_INDEX: Limit = Limit {
+    what: "a shard index",
+    max_bytes: 256 * MIB,
+};
+/// A weight file: opened, never read whole (its header's own cap bounds what is read).
+pub const SAFETENSORS: Limit = Limit {
+    what: "a safetensors file",
+    max_bytes: u64::MAX,
 };
 pub const LEDGER: Limit = Limit {
     what: "a shipment ledger",
@@ -177,7 +198,9 @@ fn kind_of(m: &Metadata) -> &'static str {
     }
 }
 
-fn regular(m: &Metadata, path: &Path, limit: &Limit) -> Result<(), Error> {
+/// Refuses anything but a regular file, saying what it is (for callers that look at a path
+/// before deciding how to read it).
+pub fn check_regular(path: &Path, m: &Metadata, limit: &Limit) -> Result<(), Error> {
     if m.is_file() {
         Ok(())
     } else {
@@ -201,7 +224,7 @@ fn too_large(path: &Path, limit: &Limit, size: Option<u64>) -> Error {
 /// Opens a regular file for reading without blocking on a FIFO swapped in after the check.
 fn open_regular(path: &Path, limit: &Limit) -> Result<File, Error> {
     let before = fs::metadata(path).map_err(io_error(path))?;
-    regular(&before, path, limit)?;
+    check_regular(path, &before, limit)?;
     if before.len() > limit.max_bytes {
         return Err(too_large(path, limit, Some(before.len())));
     }
@@ -211,8 +234,30 @@ fn open_regular(path: &Path, limit: &Limit) -> Result<File, Error> {
     options.custom_flags(libc::O_NONBLOCK);
     let file = options.open(path).map_err(io_error(path))?;
     let after = file.metadata().map_err(io_error(path))?;
-    regular(&after, path, limit)?;
+    check_regular(path, &after, limit)?;
+    // What was opened decides: the path may have been replaced by a larger file meanwhile.
+    if after.len() > limit.max_bytes {
+        return Err(too_large(path, limit, Some(after.len())));
+    }
     Ok(file)
+}
+
+/// Opens a regular file within `limit` for reading at will (a checkpoint's header, a mapped
+/// index), and gives its length as the opened handle reports it.
+pub fn open_file(path: &Path, limit: &Limit) -> Result<(File, u64), Error> {
+    let file = open_regular(path, limit)?;
+    let len = file.metadata().map_err(io_error(path))?.len();
+    Ok((file, len))
+}
+
+/// Whether something exists at `path` (a dangling symbolic link does): a file that is there must
+/// be read or refused, never silently passed over.
+pub fn exists(path: &Path) -> Result<bool, Error> {
+    match fs::symlink_metadata(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io_error(path)(e)),
+    }
 }
 
 /// A regular file opened for streaming, which fails with [`Error::TooLarge`] past its limit.
@@ -259,7 +304,8 @@ pub fn from_io(e: io::Error) -> Result<Error, io::Error> {
 pub fn read(path: &Path, limit: &Limit) -> Result<Vec<u8>, Error> {
     let file = open_regular(path, limit)?;
     let mut bytes = Vec::new();
-    file.take(limit.max_bytes + 1)
+    // One byte more than the limit is read to notice a file that grew meanwhile.
+    file.take(limit.max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io_error(path))?;
     if bytes.len() as u64 > limit.max_bytes {
@@ -315,5 +361,40 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("UTF-8 text (invalid byte at offset 11)"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_missing_file_does_not_exist_and_a_dangling_link_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("config.json");
+        assert!(!exists(&missing).unwrap());
+        let e = read(&missing, &CONFIG).unwrap_err();
+        assert!(matches!(&e, Error::Io { source, .. } if source.kind() == io::ErrorKind::NotFound));
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&missing, &link).unwrap();
+        assert!(exists(&link).unwrap(), "there, so read or refused");
+        assert!(read(&link, &CONFIG).is_err());
+    }
+
+    #[test]
+    fn open_file_gives_the_length_and_refuses_past_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.safetensors.index.json");
+        let f = File::create(&path).unwrap();
+        f.set_len(SHARD_INDEX.max_bytes).unwrap();
+        assert_eq!(
+            open_file(&path, &SHARD_INDEX).unwrap().1,
+            SHARD_INDEX.max_bytes
+        );
+        f.set_len(SHARD_INDEX.max_bytes + 1).unwrap();
+        let e = open_file(&path, &SHARD_INDEX).unwrap_err().to_string();
+        assert!(
+            e.ends_with("larger than the 256 MiB limit for a shard index (268435457 bytes)"),
+            "{e}"
+        );
+        // A weight file has no whole-file limit: only its header is read.
+        f.set_len(1 << 40).unwrap();
+        assert_eq!(open_file(&path, &SAFETENSORS).unwrap().1, 1 << 40);
     }
 }

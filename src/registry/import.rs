@@ -513,7 +513,7 @@ fn read_export(path: &Path) -> Result<Export, Error> {
         path: path.to_path_buf(),
         problem,
     };
-    let text = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let text = crate::fsio::read(path, &crate::fsio::EXPORT)?;
     let mut reader = csv::Reader::from_reader(text.as_slice());
     let header = reader.headers().map_err(|e| fail(e.to_string()))?.clone();
     let mut rows = Vec::new();
@@ -692,7 +692,8 @@ pub enum Corrections<'a> {
 pub fn import(epoch: &Path, corrections: Corrections) -> Result<Imported, Error> {
     let overrides = match corrections {
         Corrections::File(path) => {
-            if !path.is_file() {
+            // Something that is there (a FIFO, a directory) is read or refused, never "absent".
+            if !crate::fsio::exists(path)? {
                 return Err(Error::Import {
                     path: path.to_path_buf(),
                     problem:

@@ -103,10 +103,7 @@ pub const MAX_FLOP: f64 = 1e31;
 
 /// Reads an overrides file.
 pub fn read(path: &Path) -> Result<Vec<Override>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::fsio::read_to_string(path, &crate::fsio::OVERRIDES)?;
     parse(&path.display().to_string(), &text)
 }
 

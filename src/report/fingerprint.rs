@@ -6,7 +6,6 @@ bytes done. The hash uses the CPU's SHA instructions where it has them (the `sha
 them at run time).
 */
 
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -61,17 +60,7 @@ pub fn hash_file(path: &Path, bar: &ProgressBar) -> Result<Fingerprint, Error> {
         source,
     };
     // A weight file that is not a regular file (a FIFO, a device) would block or never end.
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(Error::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "a weight file must be a regular file",
-            ),
-        });
-    }
-    let mut file = File::open(path).map_err(io)?;
+    let (mut file, _) = crate::fsio::open_file(path, &crate::fsio::SAFETENSORS)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; BLOCK];
     let mut bytes = 0u64;

@@ -70,12 +70,7 @@ fn write_input(wd: &Workdir, name: &str, input: &Input) {
         Input::Bytes(b) => std::fs::write(&path, b).unwrap(),
         Input::Dir => std::fs::create_dir_all(&path).unwrap(),
         Input::Fifo => {
-            let ok = Command::new("mkfifo")
-                .arg(&path)
-                .status()
-                .unwrap()
-                .success();
-            assert!(ok, "mkfifo {path:?}");
+            wd.mkfifo(name);
         }
     }
 }

@@ -2,7 +2,6 @@
 //! one-line message naming the file and what is wrong — never a panic, an abort, a hang or a
 //! wrong answer with exit 0. Each run has a time limit, so a hang fails instead of stalling.
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -93,17 +92,6 @@ fn with_config(wd: &Workdir, dir: &str, tensors: &[crate::fixtures::T], config: 
 }
 
 #[cfg(unix)]
-fn mkfifo(path: &Path) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    let status = Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .expect("run mkfifo");
-    assert!(status.success(), "mkfifo {}", path.display());
-}
-
 #[test]
 fn a_million_nested_arrays_in_metadata_are_skipped_not_a_stack_overflow() {
     let wd = Workdir::new();
@@ -391,74 +379,78 @@ fn fifos_devices_and_directories_are_refused_without_blocking() {
     let wd = Workdir::new();
     let good = [t("a", "F32", &[1])];
     // A FIFO as the weights, found in a directory or named directly.
-    mkfifo(&wd.join("f1/model.safetensors"));
+    wd.mkfifo("f1/model.safetensors");
     rejects(
         &wd,
         &["inspect", "f1"],
-        &["f1/model.safetensors: is a FIFO (named pipe), not a regular file (a safetensors file must be one)"],
+        &["f1/model.safetensors: a safetensors file must be a regular file, and this is a FIFO"],
     );
     rejects(
         &wd,
         &["inspect", "f1/model.safetensors"],
-        &["f1/model.safetensors: is a FIFO (named pipe), not a regular file"],
+        &["f1/model.safetensors: a safetensors file must be a regular file, and this is a FIFO"],
     );
     // A FIFO as config.json beside the weights, or as --config.
     write_safetensors(&wd.join("f2/model.safetensors"), &good);
-    mkfifo(&wd.join("f2/config.json"));
+    wd.mkfifo("f2/config.json");
     rejects(
         &wd,
         &["inspect", "f2"],
-        &["f2/config.json: is a FIFO (named pipe), not a regular file (a model config must be one)"],
+        &["f2/config.json: a model config must be a regular file, and this is a FIFO"],
     );
     write_safetensors(&wd.join("ok/model.safetensors"), &good);
     rejects(
         &wd,
         &["inspect", "ok", "--config", "f2/config.json"],
-        &["f2/config.json: is a FIFO"],
+        &["f2/config.json: a model config must be a regular file, and this is a FIFO"],
     );
     // /dev/zero as config never ends, as weights is not a file.
     rejects(
         &wd,
         &["inspect", "ok", "--config", "/dev/zero"],
-        &["/dev/zero: is a character device, not a regular file (a model config must be one)"],
+        &["/dev/zero: a model config must be a regular file, and this is a device"],
     );
     rejects(
         &wd,
         &["inspect", "/dev/zero"],
-        &["/dev/zero: is a character device, not a regular file (a safetensors file must be one)"],
+        &["/dev/zero: a safetensors file must be a regular file, and this is a device"],
     );
     // A FIFO as the shard index, and as a shard the index names.
     write_safetensors(&wd.join("f3/m-1.safetensors"), &good);
-    mkfifo(&wd.join("f3/model.safetensors.index.json"));
+    wd.mkfifo("f3/model.safetensors.index.json");
     rejects(
         &wd,
         &["inspect", "f3"],
-        &["f3/model.safetensors.index.json: is a FIFO (named pipe), not a regular file (a shard index must be one)"],
+        &["f3/model.safetensors.index.json: a shard index must be a regular file, and this is a FIFO"],
     );
-    mkfifo(&wd.join("f4/m-1.safetensors"));
+    wd.mkfifo("f4/m-1.safetensors");
     wd.write(
         "f4/model.safetensors.index.json",
         r#"{"weight_map":{"a":"m-1.safetensors"}}"#,
     );
-    rejects(&wd, &["inspect", "f4"], &["f4/m-1.safetensors: is a FIFO"]);
+    rejects(
+        &wd,
+        &["inspect", "f4"],
+        &["f4/m-1.safetensors: a safetensors file must be a regular file, and this is a FIFO"],
+    );
     // Directories where files are expected.
     std::fs::create_dir_all(wd.join("f5/model.safetensors")).unwrap();
     rejects(
         &wd,
         &["inspect", "f5"],
-        &["f5/model.safetensors: is a directory, not a regular file (a safetensors file must be one)"],
+        &["f5/model.safetensors: a safetensors file must be a regular file, and this is a directory"],
     );
     write_safetensors(&wd.join("f6/model.safetensors"), &good);
     std::fs::create_dir_all(wd.join("f6/config.json")).unwrap();
     rejects(
         &wd,
         &["inspect", "f6"],
-        &["f6/config.json: is a directory, not a regular file"],
+        &["f6/config.json: a model config must be a regular file, and this is a directory"],
     );
     rejects(
         &wd,
         &["inspect", "ok", "--config", "f6"],
-        &["f6: is a directory, not a regular file (a model config must be one)"],
+        &["f6: a model config must be a regular file, and this is a directory"],
     );
     write_safetensors(&wd.join("f7/m-1.safetensors"), &good);
     std::fs::create_dir_all(wd.join("f7/sub")).unwrap();
@@ -466,7 +458,11 @@ fn fifos_devices_and_directories_are_refused_without_blocking() {
         "f7/model.safetensors.index.json",
         r#"{"weight_map":{"a":"m-1.safetensors","b":"sub"}}"#,
     );
-    rejects(&wd, &["inspect", "f7"], &["f7/sub: is a directory"]);
+    rejects(
+        &wd,
+        &["inspect", "f7"],
+        &["f7/sub: a safetensors file must be a regular file, and this is a directory"],
+    );
 }
 
 #[test]
@@ -479,7 +475,7 @@ fn configs_and_indexes_over_their_limits_are_refused_before_reading() {
     rejects(
         &wd,
         &["inspect", "c"],
-        &["c/config.json: 16777217 bytes is over the 16777216-byte limit for a model config"],
+        &["c/config.json: larger than the 16 MiB limit for a model config (16777217 bytes)"],
     );
     write_safetensors(&wd.join("i/m-1.safetensors"), &[t("a", "F32", &[1])]);
     let f = std::fs::File::create(wd.join("i/model.safetensors.index.json")).unwrap();
@@ -487,7 +483,7 @@ fn configs_and_indexes_over_their_limits_are_refused_before_reading() {
     rejects(
         &wd,
         &["inspect", "i"],
-        &["i/model.safetensors.index.json: 268435457 bytes is over the 268435456-byte limit for a shard index"],
+        &["i/model.safetensors.index.json: larger than the 256 MiB limit for a shard index (268435457 bytes)"],
     );
 }
 
@@ -732,12 +728,13 @@ fn symlink_loops_and_dangling_links_are_bad_input_and_links_out_are_followed() {
 #[test]
 fn classify_and_dossier_refuse_a_hostile_checkpoint_as_inspect_does() {
     let wd = Workdir::new();
-    mkfifo(&wd.join("ckpt/model.safetensors"));
+    wd.mkfifo("ckpt/model.safetensors");
     wd.write(
         "d.toml",
         "[model]\nname = \"M\"\ndeveloper = \"D\"\nweights_published = false\ncheckpoint = \"ckpt\"\n\n[[phases]]\nkind = \"pretraining\"\ntokens = 2e12\n",
     );
-    let fifo = "ckpt/model.safetensors: is a FIFO (named pipe), not a regular file";
+    let fifo =
+        "ckpt/model.safetensors: a safetensors file must be a regular file, and this is a FIFO";
     rejects(
         &wd,
         &["classify", "--declaration", "d.toml", "--resamples", "50"],

@@ -135,6 +135,65 @@ fn a_missing_overrides_file_is_an_error_unless_none_is_asked_for() {
 }
 
 #[test]
+fn a_fifo_as_overrides_or_as_an_epoch_export_is_refused_without_blocking() {
+    let shared = shared();
+    let wd = Workdir::new();
+    std::fs::create_dir_all(wd.join("out")).unwrap();
+    wd.mkfifo("o.csv");
+    let epoch = shared.to_str().unwrap();
+    let err = wd
+        .run(&[
+            "registry",
+            "import",
+            "--epoch",
+            epoch,
+            "--out",
+            "out",
+            "--overrides",
+            "o.csv",
+        ])
+        .bad_input();
+    assert!(
+        err.contains("o.csv: an overrides CSV must be a regular file, and this is a FIFO"),
+        "{err}"
+    );
+    // A copy of the exports with the capability index swapped for a FIFO.
+    copy_dir(&shared, &wd.join("epoch"));
+    let eci = "epoch/epoch-benchmarking-hub/epoch_capabilities_index.csv";
+    std::fs::remove_file(wd.join(eci)).unwrap();
+    wd.mkfifo(eci);
+    let err = wd
+        .run(&[
+            "registry",
+            "import",
+            "--epoch",
+            "epoch",
+            "--out",
+            "out",
+            "--no-overrides",
+        ])
+        .bad_input();
+    assert!(
+        err.contains("epoch_capabilities_index.csv: an Epoch export CSV must be a regular file, and this is a FIFO"),
+        "{err}"
+    );
+    assert!(!wd.join("out/models.csv").exists(), "nothing is written");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
 fn an_override_out_of_range_is_refused_with_file_line_and_field() {
     let shared = shared();
     let wd = Workdir::new();

@@ -34,6 +34,20 @@ impl Workdir {
         path
     }
 
+    /// Makes a FIFO at `name` (creating parent directories): a reader that opens it blocks.
+    pub fn mkfifo(&self, name: &str) -> PathBuf {
+        let path = self.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create fixture directory");
+        }
+        let status = Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .expect("run mkfifo");
+        assert!(status.success(), "mkfifo {}", path.display());
+        path
+    }
+
     /// Runs `capfloor ARGS` with this directory as the working directory.
     pub fn run(&self, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_capfloor"))
