@@ -481,11 +481,8 @@ pub fn developer_test(
     let mut reasons = Vec::new();
     let planned: f64 = v.counted.iter().filter(|p| p.planned).map(|p| p.flop).sum();
     let without_planned = verdict::Outcome::Above == v.verdict && {
-        let rest = v.counted_flop_lo - planned;
-        match v.comparison {
-            verdict::Comparison::AtLeast => rest >= v.threshold_flop,
-            verdict::Comparison::GreaterThan => rest > v.threshold_flop,
-        }
+        v.comparison
+            .holds(v.counted_flop_lo - planned, v.threshold_flop)
     };
     let (covered, intends_only) = match v.verdict {
         verdict::Outcome::Above if without_planned => {
@@ -637,10 +634,7 @@ fn inherited_presumption(r: &regimes::Regime, v: &mut Verdict, total: &Total) ->
         return Ok(());
     };
     let parent = regimes::get(id)?;
-    let over = match parent.comparison {
-        regimes::ComparisonName::AtLeast => base.flop >= parent.threshold_flop,
-        regimes::ComparisonName::GreaterThan => base.flop > parent.threshold_flop,
-    };
+    let over = parent.comparison.holds(base.flop, parent.threshold_flop);
     let reason = match (v.verdict, over) {
         (verdict::Outcome::Above, true) => format!(
             "{}'s {:.2e} FLOP is above the {} threshold {:.2e}: the new model is presumed to be under {} too",

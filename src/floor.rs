@@ -128,14 +128,6 @@ fn steps(from: Date, to: Date, months: i64, hint: &'static str) -> Result<(), Er
     Ok(())
 }
 
-/// A value with its 90% bootstrap interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Estimate {
-    pub value: f64,
-    pub lo: f64,
-    pub hi: f64,
-}
-
 /// The floor at one date, with everything that set it. Field names are the `floor --json` shape.
 #[derive(Debug, Clone, Serialize)]
 pub struct Floor {
@@ -472,6 +464,17 @@ pub fn frontier_series<S: Source + ?Sized>(
         .collect();
     recipes.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)));
     Ok((fit, frontier_months(&recipes, as_of, opts.recipe)))
+}
+
+/// The trend (ECI points a year) of a monthly efficiency-frontier series, as the progress chart
+/// draws it: undefined under a year of months.
+pub fn series_trend(series: &[(Date, f64)]) -> Option<f64> {
+    if series.len() < 12 {
+        return None;
+    }
+    let ts: Vec<f64> = series.iter().map(|(d, _)| year_fraction(*d)).collect();
+    let bs: Vec<f64> = series.iter().map(|(_, b)| *b).collect();
+    crate::regression::slope(&ts, &bs)
 }
 
 /// 5th and 95th percentiles (linear interpolation) of `values`.
@@ -876,7 +879,7 @@ fn record_slope(models: &[&Point], theta: &[f64]) -> Option<f64> {
             ys.push(y);
         }
     }
-    frontier::slope(&ts, &ys)
+    crate::regression::slope(&ts, &ys)
 }
 
 /// Projects θ* and b* forward on their trends from `as_of` to `until`, month by month, and finds
@@ -1353,7 +1356,7 @@ mod tests {
                 let expected = if series.len() < 12 {
                     None
                 } else {
-                    frontier::slope(&ts, &bs)
+                    crate::regression::slope(&ts, &bs)
                 };
                 let got = frontier_trend(&recipes, as_of, recipe);
                 match (got, expected) {

@@ -227,22 +227,6 @@ fn quantile_descending(sorted_desc: &[f64], q: f64) -> f64 {
     at(lo) + (at(hi) - at(lo)) * (pos - lo as f64)
 }
 
-/// Least-squares slope of `ys` on `xs`; `None` with fewer than two distinct x.
-pub fn slope(xs: &[f64], ys: &[f64]) -> Option<f64> {
-    let n = xs.len() as f64;
-    if xs.len() < 2 {
-        return None;
-    }
-    let mx = xs.iter().sum::<f64>() / n;
-    let my = ys.iter().sum::<f64>() / n;
-    let sxx: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
-    if sxx <= 0.0 {
-        return None;
-    }
-    let sxy: f64 = xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum();
-    Some(sxy / sxx)
-}
-
 /// Progress per year in compute terms: the same capability needs `10^(s/k)` times less compute
 /// each year when the frontier rises `s` ECI points a year.
 pub fn progress_factor(s: f64, k: f64) -> f64 {
@@ -417,7 +401,5 @@ mod tests {
         assert!((f - 3.0).abs() < 1e-12);
         assert!((halving_months(f) - 12.0 * 2f64.ln() / 3f64.ln()).abs() < 1e-9);
         assert_eq!(halving_months(1.0), f64::INFINITY);
-        assert_eq!(slope(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]), Some(2.0));
-        assert_eq!(slope(&[1.0, 1.0], &[2.0, 4.0]), None);
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use capfloor::cli::{self, Cli, Outcome};
+use capfloor::cli::{self, Cli, Exit};
 
 fn main() -> ExitCode {
     let args = match Cli::try_parse() {
@@ -25,8 +25,8 @@ fn main() -> ExitCode {
         Ok(outcome)
     });
     match result {
-        Ok(Outcome::Success) => ExitCode::SUCCESS,
-        Ok(Outcome::Finding) => ExitCode::from(1),
+        Ok(Exit::Success) => ExitCode::SUCCESS,
+        Ok(Exit::Finding) => ExitCode::from(1),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             // `let _`: stderr may be closed or full (`2>/dev/full`); the exit code still says it.

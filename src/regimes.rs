@@ -24,7 +24,7 @@ pub struct Regime {
     pub short: String,
     pub name: String,
     pub threshold_flop: f64,
-    pub comparison: ComparisonName,
+    pub comparison: Comparison,
     /// Published weights are outside the regime.
     pub published_exempt: bool,
     /// The threshold is max(threshold, the 4E091 capability floor).
@@ -139,7 +139,7 @@ pub struct Version {
     /// Still law, but the authority announced it would not enforce it from this date (4E091).
     pub not_enforced_from: Option<Date>,
     pub threshold_flop: f64,
-    pub comparison: ComparisonName,
+    pub comparison: Comparison,
     /// The threshold is the base model's training compute divided by this (3: the EU one-third
     /// rule, kept a divisor so that the boundary is exact); `threshold_flop` applies when that
     /// compute is unknown.
@@ -273,13 +273,6 @@ impl Counts {
             Category::BaseModel => &self.base_model,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ComparisonName {
-    AtLeast,
-    GreaterThan,
 }
 
 #[derive(Debug, Deserialize)]
@@ -467,10 +460,7 @@ impl Regime {
     /// The one name of this regime's threshold line, on every chart and in every report:
     /// `4E091 ≥ 10²⁶ FLOP (not enforced since 2025-05-13)`.
     pub fn line_label(&self) -> String {
-        let comparison = match self.comparison {
-            ComparisonName::AtLeast => "≥",
-            ComparisonName::GreaterThan => ">",
-        };
+        let comparison = self.comparison.symbol();
         format!(
             "{} {comparison} {} FLOP ({})",
             self.short,
@@ -521,10 +511,7 @@ impl Regime {
             id: self.id.clone(),
             name: self.name.clone(),
             threshold_flop: flop,
-            comparison: match version.comparison {
-                ComparisonName::AtLeast => Comparison::AtLeast,
-                ComparisonName::GreaterThan => Comparison::GreaterThan,
-            },
+            comparison: version.comparison,
             status: self.status.clone(),
             source: self.source.clone(),
             published_exempt: self.published_exempt,

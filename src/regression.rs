@@ -163,9 +163,32 @@ pub fn solve3(mut a: [[f64; 3]; 3], mut b: [f64; 3]) -> Option<[f64; 3]> {
     Some(x)
 }
 
+/// Least-squares slope of `ys` on `xs`; `None` with fewer than two distinct x.
+pub fn slope(xs: &[f64], ys: &[f64]) -> Option<f64> {
+    let n = xs.len() as f64;
+    if xs.len() < 2 {
+        return None;
+    }
+    let mx = xs.iter().sum::<f64>() / n;
+    let my = ys.iter().sum::<f64>() / n;
+    let sxx: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
+    if sxx <= 0.0 {
+        return None;
+    }
+    let sxy: f64 = xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum();
+    Some(sxy / sxx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slope_is_least_squares_and_undefined_without_two_distinct_x() {
+        assert_eq!(slope(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]), Some(2.0));
+        assert_eq!(slope(&[1.0, 1.0], &[2.0, 4.0]), None);
+        assert_eq!(slope(&[1.0], &[2.0]), None);
+    }
 
     /// y = 2·a − 3·b + 5 on a small grid, with `outliers` rows pushed far off the plane.
     fn plane(outliers: usize) -> Vec<([f64; 3], f64)> {

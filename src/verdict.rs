@@ -13,14 +13,31 @@ use serde::Serialize;
 use crate::counting::Part;
 use crate::regimes::State;
 
-/// How a regime's threshold compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// How a regime's threshold compares (`comparison` in `data/regimes.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparison {
     /// In scope at the threshold or above (≥).
     AtLeast,
     /// In scope strictly above the threshold (>).
     GreaterThan,
+}
+
+impl Comparison {
+    /// Whether `flop` is in scope of a threshold of `threshold_flop`.
+    pub fn holds(self, flop: f64, threshold_flop: f64) -> bool {
+        match self {
+            Comparison::AtLeast => flop >= threshold_flop,
+            Comparison::GreaterThan => flop > threshold_flop,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => "≥",
+            Comparison::GreaterThan => ">",
+        }
+    }
 }
 
 /// One regime's threshold as the verdict needs it.
@@ -110,14 +127,8 @@ pub fn judge(t: &Threshold, point: f64, lo: f64, hi: f64, weights_published: boo
         "threshold {:.2e} FLOP ({})",
         t.threshold_flop, t.basis
     )];
-    let op = match t.comparison {
-        Comparison::AtLeast => "≥",
-        Comparison::GreaterThan => ">",
-    };
-    let in_scope = |x: f64| match t.comparison {
-        Comparison::AtLeast => x >= t.threshold_flop,
-        Comparison::GreaterThan => x > t.threshold_flop,
-    };
+    let op = t.comparison.symbol();
+    let in_scope = |x: f64| t.comparison.holds(x, t.threshold_flop);
     let verdict = if weights_published && t.published_exempt {
         reasons.push("the weights are published: published models are outside this regime whatever their compute".into());
         Outcome::NotApplicable

@@ -22,6 +22,10 @@ use std::path::Path;
 use jiff::civil::Date;
 use serde::Deserialize;
 
+use crate::capability;
+use crate::frontier::Point;
+use crate::vintage::Vintages;
+
 /// A what-if file, parsed but not yet turned into a capability.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +109,68 @@ impl Release {
         }
         Ok(release)
     }
+}
+
+/// A what-if release as a frontier point: its capability as given, or from its benchmark scores
+/// under the fitted item parameters.
+pub fn point(
+    vintages: &Vintages,
+    release: &Release,
+    as_of: Date,
+    path: &Path,
+) -> Result<Point, crate::Error> {
+    let (capability, se) = match release.capability {
+        Some(c) => (c, 0.0),
+        None => {
+            // Scored under the item parameters of the vintage it joins.
+            let registry = &vintages.registry;
+            let vintage = vintages.vintage(as_of)?;
+            let fit = &vintage.fit;
+            // Benchmark ids match case-insensitively, with suggestions for near misses.
+            let mut scores: Vec<(&str, f64)> = Vec::with_capacity(release.benchmarks.len());
+            for (k, v) in &release.benchmarks {
+                let b = registry.benchmark(k).map_err(|e| {
+                    let hint = match e {
+                        crate::registry::Error::UnknownBenchmark { suggestions, .. }
+                            if !suggestions.is_empty() =>
+                        {
+                            format!("; did you mean {}?", suggestions.join(", "))
+                        }
+                        _ => String::new(),
+                    };
+                    crate::Error::TomlFile(Error::Field {
+                        path: path.to_path_buf(),
+                        field: format!("benchmarks.{k}"),
+                        problem: format!(
+                            "not a benchmark of the registry (see capfloor capability --benchmarks){hint}"
+                        ),
+                    })
+                })?;
+                scores.push((b.id.as_str(), *v));
+            }
+            fit.score_new(&scores).map_err(|e| match e {
+                capability::Error::UnknownBenchmark(id) => crate::Error::TomlFile(Error::Field {
+                    path: path.to_path_buf(),
+                    field: format!("benchmarks.{id}"),
+                    problem:
+                        "not a benchmark of the registry (see capfloor capability --benchmarks)"
+                            .into(),
+                }),
+                other => other.into(),
+            })?
+        }
+    };
+    Ok(Point {
+        id: release.id.clone(),
+        released: release.released,
+        capability,
+        capability_se: se,
+        log10_compute: release.training_compute_flop.map(f64::log10),
+        open: true,
+        distilled: release.distilled,
+        developer: String::new(),
+        eci_published: None,
+    })
 }
 
 #[cfg(test)]

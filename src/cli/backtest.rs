@@ -7,8 +7,8 @@ coverage of the prediction intervals. The numbers come from [`crate::backtest`].
 use std::io::Write;
 
 use crate::backtest::{self, FitOn, Options, Predictor};
-use crate::cli::points::{self, Sources};
-use crate::cli::{write_json, Outcome};
+use crate::cli::Sources;
+use crate::cli::{write_json, Exit};
 use crate::regression::Loss;
 use crate::Error;
 
@@ -37,8 +37,8 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let points = points::load(sources, args.min_confidence.as_deref())?;
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
+    let points = sources.vintages(args.min_confidence.as_deref())?;
     let options = Options {
         predictor: args.predictor,
         loss: args.loss,
@@ -48,7 +48,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
     let b = backtest::run(&points, options)?;
     if args.json {
         write_json(out, &b)?;
-        return Ok(Outcome::Success);
+        return Ok(Exit::Success);
     }
     let verdict = |ok: bool| if ok { "meets target" } else { "misses target" };
     writeln!(out, "backtest: {} open-weight models predicted out of sample ({} skipped: too few earlier models)", b.n, b.skipped.len())?;
@@ -154,5 +154,5 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             )?;
         }
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }

@@ -10,8 +10,8 @@ use std::io::Write;
 use jiff::civil::Date;
 
 use crate::capability::{self, CapabilityFit, Check, FitOptions, Selection};
-use crate::cli::points::Sources;
-use crate::cli::{write_json, Outcome};
+use crate::cli::Sources;
+use crate::cli::{write_json, Exit};
 use crate::registry::Accessibility;
 use crate::Error;
 
@@ -38,7 +38,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
     let registry = sources.registry()?;
     let opts = FitOptions::default();
     let selection = match args.as_of {
@@ -56,7 +56,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         } else {
             write_check(out, &fit, &c)?;
         }
-        return Ok(Outcome::Success);
+        return Ok(Exit::Success);
     }
     if args.benchmarks {
         if args.json {
@@ -64,7 +64,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         } else {
             write_benchmarks(out, &fit)?;
         }
-        return Ok(Outcome::Success);
+        return Ok(Exit::Success);
     }
     let open: std::collections::HashSet<&str> = registry
         .models
@@ -80,7 +80,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
     rows.sort_by(|a, b| b.capability.total_cmp(&a.capability).then(a.id.cmp(&b.id)));
     if args.json {
         write_json(out, &rows)?;
-        return Ok(Outcome::Success);
+        return Ok(Exit::Success);
     }
     writeln!(out, "{}", describe(&fit))?;
     writeln!(
@@ -105,7 +105,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
         "* fewer than {} benchmarks: placed under the fitted benchmark parameters, not fitted with them",
         opts.min_benchmarks
     )?;
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }
 
 /// One line saying what the fit saw and how it is tied to the ECI scale.

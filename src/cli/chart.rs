@@ -10,10 +10,9 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 
 use crate::cli::floor::{today, Method};
-use crate::cli::points::{self, Sources};
-use crate::cli::Outcome;
+use crate::cli::Exit;
+use crate::cli::Sources;
 use crate::floor::{self, Step};
-use crate::frontier::{self, year_fraction};
 use crate::report::chart::{
     self, AnyChart, FloorChart, FrontierChart, ProgressChart, ProjectionChart,
 };
@@ -58,7 +57,7 @@ pub enum Kind {
     Project,
 }
 
-pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
     let guard = sources.guard(args.force, Vec::new());
     with_chart(args, sources, |c| Ok(chart::render(c, &args.out, &guard)?))?;
     if args.json {
@@ -69,7 +68,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
     } else {
         writeln!(out, "{}", args.out.display())?;
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }
 
 /// Builds the chart `args` ask for and hands it to `f`: the command renders it, the tests
@@ -79,7 +78,7 @@ pub fn with_chart<R>(
     sources: &Sources,
     f: impl FnOnce(&AnyChart) -> Result<R, Error>,
 ) -> Result<R, Error> {
-    let points = points::load(sources, args.method.min_confidence.as_deref())?;
+    let points = sources.vintages(args.method.min_confidence.as_deref())?;
     let to = args.to.unwrap_or_else(today);
     let from = args
         .from
@@ -121,16 +120,10 @@ pub fn with_chart<R>(
         }
         Kind::Progress => {
             let (fit, series) = floor::frontier_series(&points, to, &opts)?;
-            let ts: Vec<f64> = series.iter().map(|(d, _)| year_fraction(*d)).collect();
-            let bs: Vec<f64> = series.iter().map(|(_, b)| *b).collect();
             f(&AnyChart::Progress(ProgressChart {
                 series: &series,
                 k: fit.k,
-                slope: if series.len() >= 12 {
-                    frontier::slope(&ts, &bs)
-                } else {
-                    None
-                },
+                slope: floor::series_trend(&series),
                 title: format!(
                     "Most efficient published recipe over time (recipe: {}), to {to}",
                     opts.recipe
@@ -171,7 +164,7 @@ mod tests {
             to: Some(Date::new(2026, 11, 1).unwrap()),
             until: Some(Date::new(2032, 1, 1).unwrap()),
             method: Method {
-                recipe: frontier::Recipe::Best,
+                recipe: crate::frontier::Recipe::Best,
                 resamples,
                 seed: 4091,
                 include_distilled: false,

@@ -11,8 +11,8 @@ use jiff::civil::Date;
 
 use crate::assessment::{self, Assessment};
 use crate::cli::floor::{today, Method};
-use crate::cli::points::Sources;
-use crate::cli::{write_json, Outcome};
+use crate::cli::Sources;
+use crate::cli::{write_json, Exit};
 use crate::compute;
 use crate::declaration::Declaration;
 use crate::units::{Flop, ParamCount};
@@ -100,7 +100,7 @@ pub fn regime_ids(given: &[String]) -> Result<Vec<String>, Error> {
         .collect()
 }
 
-pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
     let regimes = regime_ids(&args.regimes)?;
     let a = assessment(
         &args.declaration,
@@ -128,9 +128,9 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             None => false,
         });
     Ok(if failing {
-        Outcome::Finding
+        Exit::Finding
     } else {
-        Outcome::Success
+        Exit::Success
     })
 }
 

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use crate::assessment;
 use crate::capability::{self, FitOptions};
-use crate::cli::points::Sources;
-use crate::cli::{write_json, Outcome};
+use crate::cli::Sources;
+use crate::cli::{write_json, Exit};
 use crate::declaration::Declaration;
 use crate::Error;
 
@@ -38,7 +38,7 @@ pub enum Command {
     },
 }
 
-pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
     match &args.command {
         Command::Schema => write_json(out, &Declaration::schema())?,
         Command::Check {
@@ -78,5 +78,5 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             }
         }
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }

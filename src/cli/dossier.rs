@@ -11,8 +11,8 @@ use jiff::civil::Date;
 
 use crate::assessment::{self, Assessment};
 use crate::cli::floor::{today, Method};
-use crate::cli::points::Sources;
-use crate::cli::Outcome;
+use crate::cli::Exit;
+use crate::cli::Sources;
 use crate::declaration::Declaration;
 use crate::floor::{self, Step};
 use crate::frontier::Recipe;
@@ -68,7 +68,7 @@ fn row(assumption: &str, value: String, a: &Assessment) -> Sensitivity {
     }
 }
 
-pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
     // Refused before any work (hashing can take minutes); checked again, with every file the
     // checkpoint turned out to hold, when the dossier is written.
     crate::fsio::check_dir(
@@ -256,5 +256,5 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             writeln!(out, "wrote {}", f.display())?;
         }
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 
 use crate::cli::floor::{today, Method};
-use crate::cli::points::{self, Sources};
-use crate::cli::Outcome;
+use crate::cli::Exit;
+use crate::cli::Sources;
 use crate::report::explore;
 use crate::Error;
 
@@ -37,11 +37,11 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
     let registry = sources.registry()?;
     let opts = explore::Options {
         floor: args.method.options(),
-        min_confidence: points::min_confidence(args.method.min_confidence.as_deref())?,
+        min_confidence: crate::cli::min_confidence(args.method.min_confidence.as_deref())?,
         as_of: args.as_of.unwrap_or_else(today),
         horizon_years: args.horizon_years,
     };
@@ -64,5 +64,5 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
     } else {
         writeln!(out, "{}", args.out.display())?;
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }

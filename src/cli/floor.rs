@@ -10,10 +10,10 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::cli::points::{self, Sources};
-use crate::cli::{write_json, Outcome};
+use crate::cli::{write_json, Exit, Sources};
 use crate::floor::{self, Floor, Options, Step};
-use crate::frontier::{self, Recipe};
+use crate::frontier::Recipe;
+use crate::regimes;
 use crate::units::Flop;
 use crate::whatif::Release;
 use crate::Error;
@@ -77,8 +77,8 @@ pub enum Command {
         from: Date,
         #[arg(long, value_name = "DATE")]
         to: Date,
-        #[arg(long, value_enum, ignore_case = true, default_value_t = StepArg::Quarter)]
-        step: StepArg,
+        #[arg(long, value_enum, ignore_case = true, default_value_t = Step::Quarter)]
+        step: Step,
         #[command(flatten)]
         method: Method,
         #[arg(long)]
@@ -110,17 +110,31 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum StepArg {
-    Month,
-    Quarter,
-}
-
 /// Today's date in UTC (the as-of default; results are reproducible with an explicit --as-of).
 pub fn today() -> Date {
     jiff::Timestamp::now()
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .date()
+}
+
+/// The 4E091 regime's base threshold and status, printed beside every floor.
+#[derive(Debug, Clone, Serialize)]
+struct RegimeStatus {
+    id: String,
+    threshold_flop: f64,
+    status: String,
+    source: String,
+}
+
+fn regime_4e091() -> Result<(regimes::Regime, RegimeStatus), Error> {
+    let r = regimes::get("4e091")?;
+    let status = RegimeStatus {
+        id: r.id.clone(),
+        threshold_flop: r.threshold_flop,
+        status: r.status.clone(),
+        source: r.source.clone(),
+    };
+    Ok((r, status))
 }
 
 /// The `floor --json` shape: the floor and the regime it feeds.
@@ -131,19 +145,19 @@ struct FloorOutput<'a> {
     /// max(threshold, floor): what a closed model's operations are compared with.
     effective_threshold_flop: f64,
     threshold_flop: f64,
-    regime: &'a points::RegimeStatus,
+    regime: &'a RegimeStatus,
 }
 
-pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
     match &args.command {
         None => {
-            let points = points::load(sources, args.method.min_confidence.as_deref())?;
+            let points = sources.vintages(args.method.min_confidence.as_deref())?;
             let as_of = args.as_of.unwrap_or_else(today);
             let f = floor::floor_at(&points, as_of, &args.method.options())?;
-            let regime = points::regime_4e091(sources)?;
+            let (rule, regime) = regime_4e091()?;
             let output = FloorOutput {
                 floor: &f,
-                effective_threshold_flop: regime.threshold_flop.max(f.floor_flop),
+                effective_threshold_flop: rule.threshold(Some(f.floor_flop)).threshold_flop,
                 threshold_flop: regime.threshold_flop,
                 regime: &regime,
             };
@@ -160,12 +174,8 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             method,
             json,
         }) => {
-            let points = points::load(sources, method.min_confidence.as_deref())?;
-            let step = match step {
-                StepArg::Month => Step::Month,
-                StepArg::Quarter => Step::Quarter,
-            };
-            let h = floor::history(&points, *from, *to, step, &method.options())?;
+            let points = sources.vintages(method.min_confidence.as_deref())?;
+            let h = floor::history(&points, *from, *to, *step, &method.options())?;
             if *json {
                 write_json(out, &h)?;
             } else {
@@ -197,8 +207,8 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             method,
             json,
         }) => {
-            let points = points::load(sources, method.min_confidence.as_deref())?;
-            let regime = points::regime_4e091(sources)?;
+            let points = sources.vintages(method.min_confidence.as_deref())?;
+            let (_, regime) = regime_4e091()?;
             let as_of = as_of.unwrap_or_else(today);
             let p = floor::project(
                 &points,
@@ -262,10 +272,10 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             method,
             json,
         }) => {
-            let points = points::load(sources, method.min_confidence.as_deref())?;
+            let points = sources.vintages(method.min_confidence.as_deref())?;
             let release = Release::load(add)?;
             let at = as_of.unwrap_or(release.released).max(release.released);
-            let point = points::hypothetical(&points, &release, at, add)?;
+            let point = crate::whatif::point(&points, &release, at, add)?;
             let w = floor::what_if(&points, point, *as_of, &method.options())?;
             // A capability far above the registry's gives a floor past what a float holds,
             // which JSON would print as null.
@@ -316,7 +326,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             }
         }
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }
 
 /// `3.21e25`: three significant figures, for tables.
@@ -410,17 +420,16 @@ fn print_floor(out: &mut dyn Write, o: &FloorOutput) -> std::io::Result<()> {
         "efficiency frontier",
         format!("b* = {:.2} ECI at 1 FLOP{setters}", f.b_star),
     )?;
-    match f.progress_per_year {
-        Some(p) => row(
+    match (f.progress_per_year, f.halving_months) {
+        (Some(p), Some(months)) => row(
             out,
             "algorithmic progress",
             format!(
-                "{p:.2}×/year{}, compute halving every {:.1} months",
+                "{p:.2}×/year{}, compute halving every {months:.1} months",
                 interval(f.progress_per_year_lo, f.progress_per_year_hi, "×"),
-                frontier::halving_months(p)
             ),
         )?,
-        None => row(
+        _ => row(
             out,
             "algorithmic progress",
             "not estimated (under a year of published recipes)".into(),

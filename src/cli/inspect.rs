@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::checkpoint::{self, Inspection};
-use crate::cli::{write_json, Outcome};
+use crate::cli::{write_json, Exit};
 use crate::units::{group_thousands, ParamCount};
 use crate::Error;
 
@@ -23,14 +23,14 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, Error> {
     let inspection = checkpoint::inspect(&args.path, args.config.as_deref())?;
     if args.json {
         write_json(out, &inspection)?;
     } else {
         write_human(out, &inspection)?;
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }
 
 fn write_human(out: &mut dyn Write, x: &Inspection) -> std::io::Result<()> {

@@ -10,6 +10,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
+use crate::registry::{Confidence, Registry};
+use crate::vintage::Vintages;
 use crate::Error;
 
 pub mod backtest;
@@ -21,7 +23,6 @@ pub mod dossier;
 pub mod explore;
 pub mod floor;
 pub mod inspect;
-pub mod points;
 pub mod regimes;
 pub mod registry;
 pub mod shipments;
@@ -69,9 +70,53 @@ pub enum Command {
     Shipments(shipments::Args),
 }
 
-/// How a command that ran to completion ended.
+/// Where the data comes from: the embedded registry, or `--registry DIR`.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub registry_dir: Option<PathBuf>,
+}
+
+impl Sources {
+    pub fn registry(&self) -> Result<Registry, Error> {
+        Ok(Registry::open(self.registry_dir.as_deref())?)
+    }
+
+    /// The registry as the floor sees it at each date (vintage fits, refitted on what was
+    /// published by the date asked for), without compute figures below `--min-confidence`.
+    pub fn vintages(&self, min_confidence_level: Option<&str>) -> Result<Vintages, Error> {
+        let min = min_confidence(min_confidence_level)?;
+        Ok(Vintages::new(self.registry()?, min))
+    }
+
+    /// What a command writing files may replace: with `--force`, anything but the run's
+    /// `inputs` and the registry directory it reads.
+    pub fn guard(&self, force: bool, mut inputs: Vec<PathBuf>) -> crate::fsio::Guard {
+        inputs.extend(self.registry_dir.iter().cloned());
+        crate::fsio::Guard { force, inputs }
+    }
+}
+
+/// Parses `--min-confidence`.
+pub fn min_confidence(level: Option<&str>) -> Result<Option<Confidence>, Error> {
+    Ok(
+        match level.map(|l| l.trim().to_ascii_lowercase()).as_deref() {
+            None => None,
+            Some("confident") => Some(Confidence::Confident),
+            Some("likely") => Some(Confidence::Likely),
+            Some("speculative") => Some(Confidence::Speculative),
+            Some(_) => {
+                let other = level.unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "--min-confidence: {other:?} is not one of confident, likely, speculative"
+                )));
+            }
+        },
+    )
+}
+
+/// How a command that ran to completion ended: its exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Exit {
     /// Nothing to report beyond the output: exit code 0.
     Success,
     /// A finding the caller asked to fail on (`--fail-on …`): exit code 1.
@@ -79,8 +124,8 @@ pub enum Outcome {
 }
 
 /// Runs one parsed command line, writing its answer to `out`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let sources = points::Sources {
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Error> {
+    let sources = Sources {
         registry_dir: cli.registry.clone(),
     };
     let result = command(cli.command, &sources, out);
@@ -102,11 +147,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
     }
 }
 
-fn command(
-    command: Command,
-    sources: &points::Sources,
-    out: &mut dyn Write,
-) -> Result<Outcome, Error> {
+fn command(command: Command, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
     let sources = sources.clone();
     match command {
         Command::Floor(args) => floor::run(&args, &sources, out),

@@ -10,8 +10,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::cli::floor::today;
-use crate::cli::{write_json, Outcome};
-use crate::regimes::{self, Category, Cell, ComparisonName, State};
+use crate::cli::{write_json, Exit};
+use crate::regimes::{self, Category, Cell, State};
+use crate::verdict::Comparison;
 use crate::Error;
 
 #[derive(Debug, clap::Args)]
@@ -34,7 +35,7 @@ pub struct Entry {
     pub in_force: String,
     /// The threshold of the version in force (else the nearest version).
     pub threshold_flop: f64,
-    pub comparison: ComparisonName,
+    pub comparison: Comparison,
     /// The threshold is the base model's compute divided by this (3: the EU one-third rule).
     pub base_divisor: Option<f64>,
     pub threshold_confirmed: bool,
@@ -120,14 +121,14 @@ pub fn table(as_of: Date) -> Result<Table, Error> {
     Ok(Table { as_of, regimes })
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, Error> {
     let t = table(args.as_of.unwrap_or_else(today))?;
     if args.json {
         write_json(out, &t)?;
     } else {
         print(out, &t)?;
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }
 
 fn names(c: &[Category]) -> String {
@@ -140,10 +141,7 @@ fn names(c: &[Category]) -> String {
 fn print(out: &mut dyn Write, t: &Table) -> std::io::Result<()> {
     writeln!(out, "Compute regimes as of {}", t.as_of)?;
     for e in &t.regimes {
-        let op = match e.comparison {
-            ComparisonName::AtLeast => "≥",
-            ComparisonName::GreaterThan => ">",
-        };
+        let op = e.comparison.symbol();
         let threshold = match e.base_divisor {
             Some(q) => format!(
                 "{op} 1/{q} of the base model's compute ({op} {:.2e} FLOP when unknown)",

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::cli::points::Sources;
-use crate::cli::{write_json, Outcome};
+use crate::cli::Sources;
+use crate::cli::{write_json, Exit};
 use crate::registry::audit::{self, Severity};
 use crate::registry::{import, overrides, Accessibility, Model, Recipe};
 use crate::units::{Flop, ParamCount};
@@ -112,7 +112,7 @@ struct Listed<'a> {
     variants: &'a str,
 }
 
-pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
     match &args.command {
         Command::Import {
             epoch,
@@ -238,7 +238,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
                 )?;
             }
             if failed {
-                return Ok(Outcome::Finding);
+                return Ok(Exit::Finding);
             }
         }
         Command::Validate { json } => {
@@ -416,5 +416,5 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Outcom
             }
         }
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }

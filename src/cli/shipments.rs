@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::Serialize;
 
-use crate::cli::{write_json, Outcome};
+use crate::cli::{write_json, Exit};
 use crate::hardware::{ceilings, ledger};
 use crate::units::Tpp;
 use crate::Error;
@@ -50,7 +50,7 @@ pub enum FailOn {
     Exceed,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, Error> {
     let Command::Check {
         ledger: path,
         g2g,
@@ -80,8 +80,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
     // Rows no license exception covers fail the check whatever the ceilings say.
     let outside = !summary.outside_exception.is_empty();
     Ok(match fail_on {
-        Some(FailOn::Exceed) if exceeded || outside => Outcome::Finding,
-        _ => Outcome::Success,
+        Some(FailOn::Exceed) if exceeded || outside => Exit::Finding,
+        _ => Exit::Success,
     })
 }
 

@@ -6,7 +6,7 @@ performance density, 3A090 classification and H100-equivalents. The arithmetic i
 
 use std::io::Write;
 
-use crate::cli::{write_json, Outcome};
+use crate::cli::{write_json, Exit};
 use crate::hardware::tpp;
 use crate::units::Tpp;
 use crate::Error;
@@ -29,7 +29,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, Error> {
     let rating = match (&args.chip, args.tops, args.bits) {
         (Some(chip), _, _) => tpp::rate_chip(chip),
         (None, Some(tops), Some(bits)) => {
@@ -55,7 +55,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
     .map_err(Error::Usage)?;
     if args.json {
         write_json(out, &rating)?;
-        return Ok(Outcome::Success);
+        return Ok(Exit::Success);
     }
     let row = |out: &mut dyn Write, k: &str, v: String| writeln!(out, "{k:<22} {v}");
     if let Some(c) = &rating.chip {
@@ -99,5 +99,5 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, Error> {
     for s in &rating.sources {
         row(out, "source", s.clone())?;
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }

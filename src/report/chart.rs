@@ -991,13 +991,7 @@ mod tests {
             &fsio::Guard::default(),
         )
         .unwrap();
-        let slope = crate::frontier::slope(
-            &series
-                .iter()
-                .map(|(d, _)| year_fraction(*d))
-                .collect::<Vec<_>>(),
-            &series.iter().map(|(_, b)| *b).collect::<Vec<_>>(),
-        );
+        let slope = crate::floor::series_trend(&series);
         let chart = ProgressChart {
             series: &series,
             k: fit.k,

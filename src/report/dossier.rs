@@ -101,15 +101,6 @@ fn e(x: f64) -> String {
     format!("{x:.3e}")
 }
 
-fn verdict_word(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Below => "below",
-        Outcome::Above => "above",
-        Outcome::Indeterminate => "indeterminate",
-        Outcome::NotApplicable => "not applicable",
-    }
-}
-
 /// The dossier's sections as (title, rows of cells) tables and paragraphs: one structure the
 /// Markdown and HTML renderers both walk, so they cannot say different things.
 enum Block {
@@ -140,7 +131,7 @@ fn blocks(d: &Dossier) -> Vec<Block> {
         .map(|v| {
             vec![
                 v.name.clone(),
-                verdict_word(v.verdict).to_string(),
+                v.verdict.to_string(),
                 e(v.counted_flop),
                 e(v.threshold_flop),
                 v.in_force.clone().unwrap_or_else(|| v.status.clone()),
@@ -181,7 +172,7 @@ fn blocks(d: &Dossier) -> Vec<Block> {
             n.estimate,
             n.methods.join(", "),
             n.estimated_on,
-            verdict_word(n.verdict),
+            n.verdict,
             match n.notify_by {
                 Some(d) => format!("notify by {d}"),
                 None => "no notification due on this estimate".to_string(),
@@ -357,7 +348,7 @@ fn blocks(d: &Dossier) -> Vec<Block> {
                         e(s.operations_flop_hi)
                     ),
                     e(s.threshold_4e091_flop),
-                    verdict_word(s.verdict_4e091).into(),
+                    s.verdict_4e091.to_string(),
                 ]
             })
             .collect(),
