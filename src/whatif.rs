@@ -126,6 +126,15 @@ pub fn point(
             let registry = &vintages.registry;
             let vintage = vintages.vintage(as_of)?;
             let fit = &vintage.fit;
+            let not_a_benchmark = |id: &str, hint: String| {
+                crate::Error::TomlFile(Error::Field {
+                    path: path.to_path_buf(),
+                    field: format!("benchmarks.{id}"),
+                    problem: format!(
+                        "not a benchmark of the registry (see capfloor capability --benchmarks){hint}"
+                    ),
+                })
+            };
             // Benchmark ids match case-insensitively, with suggestions for near misses.
             let mut scores: Vec<(&str, f64)> = Vec::with_capacity(release.benchmarks.len());
             for (k, v) in &release.benchmarks {
@@ -138,24 +147,12 @@ pub fn point(
                         }
                         _ => String::new(),
                     };
-                    crate::Error::TomlFile(Error::Field {
-                        path: path.to_path_buf(),
-                        field: format!("benchmarks.{k}"),
-                        problem: format!(
-                            "not a benchmark of the registry (see capfloor capability --benchmarks){hint}"
-                        ),
-                    })
+                    not_a_benchmark(k, hint)
                 })?;
                 scores.push((b.id.as_str(), *v));
             }
             fit.score_new(&scores).map_err(|e| match e {
-                capability::Error::UnknownBenchmark(id) => crate::Error::TomlFile(Error::Field {
-                    path: path.to_path_buf(),
-                    field: format!("benchmarks.{id}"),
-                    problem:
-                        "not a benchmark of the registry (see capfloor capability --benchmarks)"
-                            .into(),
-                }),
+                capability::Error::UnknownBenchmark(id) => not_a_benchmark(&id, String::new()),
                 other => other.into(),
             })?
         }

@@ -221,8 +221,9 @@ fn too_large(path: &Path, limit: &Limit, size: Option<u64>) -> Error {
     }
 }
 
-/// Opens a regular file for reading without blocking on a FIFO swapped in after the check.
-fn open_regular(path: &Path, limit: &Limit) -> Result<File, Error> {
+/// Opens a regular file for reading without blocking on a FIFO swapped in after the check, and
+/// gives its length as the opened handle reports it.
+fn open_regular(path: &Path, limit: &Limit) -> Result<(File, u64), Error> {
     let before = fs::metadata(path).map_err(io_error(path))?;
     check_regular(path, &before, limit)?;
     if before.len() > limit.max_bytes {
@@ -239,15 +240,13 @@ fn open_regular(path: &Path, limit: &Limit) -> Result<File, Error> {
     if after.len() > limit.max_bytes {
         return Err(too_large(path, limit, Some(after.len())));
     }
-    Ok(file)
+    Ok((file, after.len()))
 }
 
 /// Opens a regular file within `limit` for reading at will (a checkpoint's header, a mapped
 /// index), and gives its length as the opened handle reports it.
 pub fn open_file(path: &Path, limit: &Limit) -> Result<(File, u64), Error> {
-    let file = open_regular(path, limit)?;
-    let len = file.metadata().map_err(io_error(path))?.len();
-    Ok((file, len))
+    open_regular(path, limit)
 }
 
 /// Whether something exists at `path` (a dangling symbolic link does): a file that is there must
@@ -271,7 +270,7 @@ pub struct Reader {
 /// Opens `path` for streaming (see the module doc for the checks).
 pub fn open(path: &Path, limit: &Limit) -> Result<Reader, Error> {
     Ok(Reader {
-        file: open_regular(path, limit)?,
+        file: open_regular(path, limit)?.0,
         path: path.to_path_buf(),
         limit: *limit,
         read: 0,
@@ -302,7 +301,7 @@ pub fn from_io(e: io::Error) -> Result<Error, io::Error> {
 
 /// Reads a whole regular file of at most `limit` bytes.
 pub fn read(path: &Path, limit: &Limit) -> Result<Vec<u8>, Error> {
-    let file = open_regular(path, limit)?;
+    let (file, _) = open_regular(path, limit)?;
     let mut bytes = Vec::new();
     // One byte more than the limit is read to notice a file that grew meanwhile.
     file.take(limit.max_bytes.saturating_add(1))

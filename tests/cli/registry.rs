@@ -92,44 +92,28 @@ fn committed_data_is_exactly_what_the_import_produces() {
     }
 }
 
+/// Runs `registry import --epoch EPOCH --out out` with `rest` after it.
+fn import(wd: &Workdir, epoch: &str, rest: &[&str]) -> crate::workdir::Run {
+    let mut args = vec!["registry", "import", "--epoch", epoch, "--out", "out"];
+    args.extend_from_slice(rest);
+    wd.run(&args)
+}
+
 #[test]
 fn a_missing_overrides_file_is_an_error_unless_none_is_asked_for() {
     let shared = shared();
     let wd = Workdir::new();
     std::fs::create_dir_all(wd.join("out")).unwrap();
     let epoch = shared.to_str().unwrap();
-    let err = wd
-        .run(&["registry", "import", "--epoch", epoch, "--out", "out"])
-        .bad_input();
+    let err = import(&wd, epoch, &[]).bad_input();
     assert!(
         err.contains("out/overrides.csv: no such overrides file") && err.contains("--no-overrides"),
         "{err}"
     );
-    let err = wd
-        .run(&[
-            "registry",
-            "import",
-            "--epoch",
-            epoch,
-            "--out",
-            "out",
-            "--overrides",
-            "missing.csv",
-        ])
-        .bad_input();
+    let err = import(&wd, epoch, &["--overrides", "missing.csv"]).bad_input();
     assert!(err.contains("missing.csv: no such overrides file"), "{err}");
     assert!(!wd.join("out/models.csv").exists(), "nothing is written");
-    let out = wd
-        .run(&[
-            "registry",
-            "import",
-            "--epoch",
-            epoch,
-            "--out",
-            "out",
-            "--no-overrides",
-        ])
-        .success();
+    let out = import(&wd, epoch, &["--no-overrides"]).success();
     assert!(out.contains("no corrections applied"), "{out}");
     assert!(wd.join("out/models.csv").exists());
 }
@@ -141,18 +125,7 @@ fn a_fifo_as_overrides_or_as_an_epoch_export_is_refused_without_blocking() {
     std::fs::create_dir_all(wd.join("out")).unwrap();
     wd.mkfifo("o.csv");
     let epoch = shared.to_str().unwrap();
-    let err = wd
-        .run(&[
-            "registry",
-            "import",
-            "--epoch",
-            epoch,
-            "--out",
-            "out",
-            "--overrides",
-            "o.csv",
-        ])
-        .bad_input();
+    let err = import(&wd, epoch, &["--overrides", "o.csv"]).bad_input();
     assert!(
         err.contains("o.csv: an overrides CSV must be a regular file, and this is a FIFO"),
         "{err}"
@@ -162,17 +135,7 @@ fn a_fifo_as_overrides_or_as_an_epoch_export_is_refused_without_blocking() {
     let eci = "epoch/epoch-benchmarking-hub/epoch_capabilities_index.csv";
     std::fs::remove_file(wd.join(eci)).unwrap();
     wd.mkfifo(eci);
-    let err = wd
-        .run(&[
-            "registry",
-            "import",
-            "--epoch",
-            "epoch",
-            "--out",
-            "out",
-            "--no-overrides",
-        ])
-        .bad_input();
+    let err = import(&wd, "epoch", &["--no-overrides"]).bad_input();
     assert!(
         err.contains("epoch_capabilities_index.csv: an Epoch export CSV must be a regular file, and this is a FIFO"),
         "{err}"
