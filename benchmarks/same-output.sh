@@ -3,6 +3,7 @@
 # stdout, stderr, exit code and every file written. For refactors that must not change behaviour.
 #
 #   bash benchmarks/same-output.sh OLD_BINARY NEW_BINARY
+#   ONLY=dossier bash benchmarks/same-output.sh OLD NEW   # only the cases whose command has "dossier"
 #
 # Exit 0 when every output is identical; otherwise the differing cases are listed (with a diff).
 # Inputs: the examples/, the embedded registry, and a small checkpoint and ledger made here.
@@ -104,6 +105,10 @@ cases=(
   "shipments check in/ledger.csv"
   "shipments check in/ledger.csv --json --fail-on exceed"
   "dossier --declaration in/small-8b.toml --checkpoint in/ckpt --out out/dossier --as-of 2026-11-01"
+  "dossier --declaration in/straddle-300b.toml --checkpoint in/ckpt --out out/dossier --as-of 2026-11-01 --no-hash --json"
+  "dossier --declaration in/finetune-llama-405b.toml --checkpoint in/ckpt --out out/dossier --as-of 2025-03-01 --recipe p90"
+  "dossier --declaration in/mid-200b.toml --checkpoint in/ckpt --out out/dossier --as-of 2021-01-01"
+  "dossier --declaration in/small-8b.toml --checkpoint in/ckpt --out out/dossier --as-of 2021-01-01 --no-hash"
   "chart floor --out out/floor.png --from 2023-01-01 --to 2026-11-01"
   "chart frontier --out out/frontier.svg --to 2026-11-01"
   "chart progress --out out/progress.png --to 2026-11-01"
@@ -119,6 +124,7 @@ run() { # binary, case, directory
 }
 for i in "${!cases[@]}"; do
   c=${cases[$i]}
+  [[ -n "${ONLY:-}" && "$c" != *"$ONLY"* ]] && continue
   a="$work/old/$i" b="$work/new/$i"
   mkdir -p "$a" "$b"
   run "$old" "$c" "$a"
@@ -131,5 +137,5 @@ for i in "${!cases[@]}"; do
     echo "same:    capfloor $c (exit $(cat "$a/code"))"
   fi
 done
-echo "${#cases[@]} cases, $failed differ"
+echo "${#cases[@]} cases${ONLY:+ (only those with \"$ONLY\" run)}, $failed differ"
 [ "$failed" -eq 0 ]

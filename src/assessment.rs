@@ -227,26 +227,7 @@ pub fn validate(d: &Declaration, inputs: &Context) -> Result<Validated, Error> {
         },
     };
 
-    let compute_inputs = compute::Inputs {
-        active_parameters: active.clone(),
-        base,
-        peak: &chips::peak,
-    };
-    let total = compute::estimate(d, &compute_inputs).map_err(|e| match e {
-        compute::Error::NoParameters { phase } => field_error(
-            path,
-            &format!("phases[{phase}].tokens"),
-            "tokens are given but the active parameter count is unknown (declare model.parameters_active or pass --checkpoint)".into(),
-        ),
-        compute::Error::Hardware { phase, message } => {
-            field_error(path, &format!("phases[{phase}].hardware"), message)
-        }
-        compute::Error::NotFinite { phase, method } => field_error(
-            path,
-            &format!("phases[{phase}]"),
-            format!("the {method} estimate is too large to compute (check the magnitudes)"),
-        ),
-    })?;
+    let total = estimate(d, path, active.clone(), base)?;
     flags.splice(0..0, total.flags.iter().cloned());
 
     let implied_capability = if d.benchmarks.is_empty() {
@@ -272,6 +253,36 @@ pub fn validate(d: &Declaration, inputs: &Context) -> Result<Validated, Error> {
         total,
         flags,
         implied_capability,
+    })
+}
+
+/// The declaration's phases estimated with `active` parameters and the `base` model's compute: the
+/// total [`validate`] computes, and what a sensitivity run recomputes for a varied declaration.
+pub fn estimate(
+    d: &Declaration,
+    path: &Path,
+    active: Option<(f64, String)>,
+    base: Option<Inherited>,
+) -> Result<Total, Error> {
+    let compute_inputs = compute::Inputs {
+        active_parameters: active,
+        base,
+        peak: &chips::peak,
+    };
+    compute::estimate(d, &compute_inputs).map_err(|e| match e {
+        compute::Error::NoParameters { phase } => field_error(
+            path,
+            &format!("phases[{phase}].tokens"),
+            "tokens are given but the active parameter count is unknown (declare model.parameters_active or pass --checkpoint)".into(),
+        ),
+        compute::Error::Hardware { phase, message } => {
+            field_error(path, &format!("phases[{phase}].hardware"), message)
+        }
+        compute::Error::NotFinite { phase, method } => field_error(
+            path,
+            &format!("phases[{phase}]"),
+            format!("the {method} estimate is too large to compute (check the magnitudes)"),
+        ),
     })
 }
 
@@ -334,20 +345,18 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
         }
     };
 
-    let mut verdicts = Vec::new();
-    for r in regimes::all()? {
-        let mut v = regime_verdict(
-            &r,
-            &total,
-            inputs.as_of,
-            floor.as_ref().map(|f| f.floor_flop),
-            d.model.weights_published,
-        );
-        v.developer = developer_test(&r, &v, d.developer.as_ref(), inputs.as_of);
-        modality_test(&r, &mut v, d.model.generates.as_deref());
-        inherited_presumption(&r, &mut v, &total)?;
-        verdicts.push(v);
-    }
+    let verdicts = regimes::all()?
+        .iter()
+        .map(|r| {
+            judge(
+                r,
+                d,
+                &total,
+                inputs.as_of,
+                floor.as_ref().map(|f| f.floor_flop),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut notifications = Vec::new();
     for (r, v) in regimes::all()?.iter().zip(&verdicts) {
         if let Some(days) = r.notify_within_days {
@@ -372,6 +381,23 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
         regimes: verdicts,
         flags,
     })
+}
+
+/// Everything one regime concludes about `d`: the verdict on the total it counts
+/// ([`regime_verdict`]), its developer test, its modality test and any presumption inherited from
+/// the base model. `floor_flop` is the 4E091 floor at `as_of`, where it is defined.
+pub fn judge(
+    r: &regimes::Regime,
+    d: &Declaration,
+    total: &Total,
+    as_of: Date,
+    floor_flop: Option<f64>,
+) -> Result<Verdict, Error> {
+    let mut v = regime_verdict(r, total, as_of, floor_flop, d.model.weights_published);
+    v.developer = developer_test(r, &v, d.developer.as_ref(), as_of);
+    modality_test(r, &mut v, d.model.generates.as_deref());
+    inherited_presumption(r, &mut v, total)?;
+    Ok(v)
 }
 
 /// One regime's verdict on the total *it* counts, with the version in force at `as_of`.

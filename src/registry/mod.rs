@@ -402,6 +402,27 @@ impl Registry {
         })
     }
 
+    /// SHA-256 of models.csv, benchmarks.csv and scores.csv as capfloor writes them, each part
+    /// prefixed by its length: which registry a report rests on, whatever its origin.
+    pub fn sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [
+            import::csv_text(&self.models),
+            import::csv_text(&self.benchmarks),
+            import::csv_text(&self.scores),
+        ] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The latest release date among its models: the data's "as of".
+    pub fn latest_release(&self) -> Option<Date> {
+        self.models.iter().filter_map(|m| m.release_date).max()
+    }
+
     /// The model with this id, matched case-insensitively; an unknown id gets the nearest ids
     /// and names as suggestions.
     pub fn model(&self, id: &str) -> Result<&Model, Error> {

@@ -28,7 +28,7 @@ use crate::capability::{self, FitOptions};
 use crate::floor::{self, Floor, Move, MovedBy, Projection};
 use crate::frontier::{self, year_fraction, Point, Recipe};
 use crate::regimes;
-use crate::registry::{import, Accessibility, ComputeBasis, Confidence, Registry};
+use crate::registry::{Accessibility, ComputeBasis, Confidence, Registry};
 
 const TEMPLATE: &str = include_str!("explore.html");
 const STYLE: &str = include_str!("explore.css");
@@ -322,18 +322,14 @@ pub fn build(registry: &Registry, opts: &Options) -> Result<Explorer, crate::Err
         as_of: opts.as_of,
         registry: RegistrySummary {
             origin: registry.origin.clone(),
-            sha256: super::dossier::registry_hash(
-                &import::csv_text(&registry.models),
-                &import::csv_text(&registry.benchmarks),
-                &import::csv_text(&registry.scores),
-            ),
+            sha256: registry.sha256(),
             models: registry.models.len(),
             models_with_compute: registry
                 .models
                 .iter()
                 .filter(|m| m.training_compute_flop.is_some())
                 .count(),
-            latest_release: registry.models.iter().filter_map(|m| m.release_date).max(),
+            latest_release: registry.latest_release(),
         },
         method: Method {
             recipe: opts.floor.recipe,
