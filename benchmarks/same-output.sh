@@ -46,6 +46,22 @@ date,consignee,consignee_hq,destination,chip,quantity
 2025-04-01,Beta,IN,IN,H100-SXM,20000
 2025-05-01,Gamma,CN,CN,H100-SXM,10
 EOF
+# Every ceiling: LPP per consignee and site, the allocation (with --g2g), UVEU shares (a US
+# holder), an NVEU schedule, a tier 3 holder and destination.
+cat >"$work/in/ledger-veu.csv" <<'EOF'
+date,consignee,consignee_hq,destination,chip,quantity,site,operator
+2025-02-01,Acme,US,IN,H100-SXM,1500,Pune-1,
+2025-03-01,Acme,US,IN,H100-SXM,1500,Pune-1,
+2025-03-02,Beta,IN,IN,H100-SXM,3000,Pune-1,
+2026-01-05,Acme,US,IN,H100-SXM,800,,
+2025-04-01,Cloud,US,US,H100-SXM,5000,,Cloud
+2025-04-02,Cloud,US,IN,H100-SXM,3000,,Cloud
+2025-04-03,Cloud,US,DE,H100-SXM,1000,,Cloud
+2025-05-01,Desi,IN,IN,H100-SXM,40000,,Desi
+2028-01-01,Desi,IN,IN,H100-SXM,10,,Desi
+2025-06-01,Red,CN,AE,H100-SXM,10,,Red
+2025-06-02,Gamma,CN,CN,H100-SXM,10,,
+EOF
 cat >"$work/in/whatif.toml" <<'EOF'
 id = "strong"
 released = 2026-06-30
@@ -104,6 +120,8 @@ cases=(
   "tpp --tops 1979 --bits 8 --die-area 814"
   "shipments check in/ledger.csv"
   "shipments check in/ledger.csv --json --fail-on exceed"
+  "shipments check in/ledger-veu.csv"
+  "shipments check in/ledger-veu.csv --json --g2g IN --fail-on exceed --include-unconfirmed"
   "dossier --declaration in/small-8b.toml --checkpoint in/ckpt --out out/dossier --as-of 2026-11-01"
   "dossier --declaration in/straddle-300b.toml --checkpoint in/ckpt --out out/dossier --as-of 2026-11-01 --no-hash --json"
   "dossier --declaration in/finetune-llama-405b.toml --checkpoint in/ckpt --out out/dossier --as-of 2025-03-01 --recipe p90"
