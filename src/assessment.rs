@@ -583,7 +583,7 @@ pub fn developer_test(
 /// The regime's estimation convention (the EU: two significant figures, the method, ±30%): the
 /// figure as it would be reported, and whether the verdict depends on the allowance.
 fn estimate_reason(
-    threshold: &verdict::Threshold,
+    threshold: &regimes::Threshold,
     counted: &counting::Counted,
     total: &Total,
     tolerance: f64,

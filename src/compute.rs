@@ -16,8 +16,7 @@ tokens implies.
 
 use serde::Serialize;
 
-use crate::declaration::{Declaration, Phase, PhaseKind};
-use crate::regimes::Category;
+use crate::declaration::{Category, Declaration, Phase, PhaseKind};
 
 /// How an estimate was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -9,7 +9,8 @@ modifications), so one total for every regime would be wrong for most of them.
 use serde::Serialize;
 
 use crate::compute::Total;
-use crate::regimes::{Category, Regime};
+use crate::declaration::Category;
+use crate::regimes::Regime;
 
 /// One piece of work and whether (and on what authority) a regime counts it.
 #[derive(Debug, Clone, Serialize)]

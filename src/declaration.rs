@@ -54,8 +54,6 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::regimes::Category;
-
 /// A parsed, validated declaration.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -160,6 +158,61 @@ pub struct Phase {
     /// A run not yet done: counted (the declaration states the run as it will be), and marked.
     #[serde(default)]
     pub planned: bool,
+}
+
+/// The kinds of work a regime may or may not count. A declaration's phase maps to one (a
+/// synthetic-data phase by whether its data is public); the base model's compute is its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Pretraining,
+    Midtraining,
+    Finetuning,
+    Rl,
+    /// Non-public synthetic data (all samples generated, kept or not).
+    SyntheticData,
+    SyntheticDataPublic,
+    RewardModel,
+    Evaluation,
+    FailedRuns,
+    MergeOrInit,
+    DistillationTeacher,
+    BaseModel,
+}
+
+impl Category {
+    pub const ALL: [Category; 12] = [
+        Category::Pretraining,
+        Category::Midtraining,
+        Category::Finetuning,
+        Category::Rl,
+        Category::SyntheticData,
+        Category::SyntheticDataPublic,
+        Category::RewardModel,
+        Category::Evaluation,
+        Category::FailedRuns,
+        Category::MergeOrInit,
+        Category::DistillationTeacher,
+        Category::BaseModel,
+    ];
+
+    /// The key of this category in `[regime.counts]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Pretraining => "pretraining",
+            Category::Midtraining => "midtraining",
+            Category::Finetuning => "finetuning",
+            Category::Rl => "rl",
+            Category::SyntheticData => "synthetic_data",
+            Category::SyntheticDataPublic => "synthetic_data_public",
+            Category::RewardModel => "reward_model",
+            Category::Evaluation => "evaluation",
+            Category::FailedRuns => "failed_runs",
+            Category::MergeOrInit => "merge_or_init",
+            Category::DistillationTeacher => "distillation_teacher",
+            Category::BaseModel => "base_model",
+        }
+    }
 }
 
 impl Phase {

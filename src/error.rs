@@ -3,7 +3,7 @@ The crate-wide error: one variant per module whose failures reach the command li
 
 Every variant here is *bad input* (exit code 2) except a broken output pipe, which the binary
 treats as success so that `capfloor … | head` ends quietly. Findings that a caller asked to fail
-on (exit code 1) are not errors; they are [`crate::cli::Outcome::Finding`].
+on (exit code 1) are not errors; they are [`crate::cli::Exit::Finding`].
 */
 
 use std::io;

@@ -13,8 +13,28 @@ regimes (thresholds, status, sources) ───────► verdict, hardware
 hardware: chips ──► tpp ──► ledger (with tiers)
 ```
 
+Each command is one library call, made from its file in [`cli`]:
+
+| command | call | returns |
+| --- | --- | --- |
+| `inspect` | [`checkpoint::inspect`] | [`checkpoint::Inspection`] |
+| `registry import` / `audit` | [`registry::import::import`] / [`registry::audit::audit`] | the CSVs / findings |
+| `capability` | [`capability::fit`], [`capability::fit_vintage`] | [`capability::CapabilityFit`] |
+| `floor` | [`floor::floor_at`] on [`vintage::Vintages`] | [`floor::Floor`] |
+| `floor history` / `project` / `what-if` | [`floor::history`] / [`floor::project`] / [`floor::what_if`] | their series |
+| `backtest` | [`backtest::run`] | [`backtest::Backtest`] |
+| `declaration check` | [`assessment::validate`] | [`assessment::Validated`] |
+| `classify` | [`assessment::assess`] | [`assessment::Assessment`] |
+| `dossier` | [`report::dossier::build`], then [`report::dossier::write`] | [`report::dossier::Dossier`] |
+| `explore` / `chart` | [`report::explore::build`] / [`report::chart::render`] | a page / an image |
+| `regimes` | [`regimes::all`] | [`regimes::Regime`]s |
+| `tpp` / `shipments check` | [`hardware::tpp::rate`] / [`hardware::ceilings::Checker`] | a rating / the ceilings |
+
+Every as-of computation goes through [`vintage::Vintages`]: the registry as published by the date,
+with the capability fit of that date, fitted once per vintage and shared.
+
 - [`registry`], [`capability`]: the published models and one capability per model;
-- [`frontier`], [`floor`], [`backtest`], [`whatif`]: the compute-efficiency frontier and the
+- [`frontier`], [`floor`], [`backtest`], [`whatif`], [`vintage`]: the compute-efficiency frontier and the
   moving floor, with its history, projection and checks; [`regression`]: the small
   least-squares fits (ordinary and Huber-robust) behind them;
 - [`checkpoint`]: exact parameter counts from safetensors headers;
@@ -55,5 +75,8 @@ pub mod units;
 pub mod verdict;
 pub mod vintage;
 pub mod whatif;
+
+#[cfg(test)]
+mod layers;
 
 pub use error::Error;

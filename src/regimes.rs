@@ -9,9 +9,53 @@ use std::sync::LazyLock;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::verdict::{Comparison, Threshold};
+use crate::declaration::Category;
 
 const EMBEDDED: &str = include_str!("../data/regimes.toml");
+
+/// How a regime's threshold compares (`comparison` in `data/regimes.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// In scope at the threshold or above (≥).
+    AtLeast,
+    /// In scope strictly above the threshold (>).
+    GreaterThan,
+}
+
+impl Comparison {
+    /// Whether `flop` is in scope of a threshold of `threshold_flop`.
+    pub fn holds(self, flop: f64, threshold_flop: f64) -> bool {
+        match self {
+            Comparison::AtLeast => flop >= threshold_flop,
+            Comparison::GreaterThan => flop > threshold_flop,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => "≥",
+            Comparison::GreaterThan => ">",
+        }
+    }
+}
+
+/// One regime's threshold as the verdict needs it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Threshold {
+    /// `4e091`, `eu-ai-act-systemic-risk`, `eu-gpai`, `ca-sb53`, `us-eo14110`.
+    pub id: String,
+    pub name: String,
+    pub threshold_flop: f64,
+    pub comparison: Comparison,
+    /// The regime's legal status (in force, rescinded, revoked …), shown beside the verdict.
+    pub status: String,
+    pub source: String,
+    /// Published weights are outside the regime (4E091's first de-control).
+    pub published_exempt: bool,
+    /// How the threshold was arrived at (e.g. max(10^26, floor) for 4E091).
+    pub basis: String,
+}
 
 /// One regime as the data file states it. `threshold_flop` and `comparison` are those of its
 /// latest version (the headline figure a chart draws); a verdict takes the version in force at
@@ -170,61 +214,6 @@ pub struct Standing {
     pub label: String,
     /// The version in force, else the nearest one (the first before it starts, the last after).
     pub version: Version,
-}
-
-/// The kinds of work a regime may or may not count. A declaration's phase maps to one (a
-/// synthetic-data phase by whether its data is public); the base model's compute is its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    Pretraining,
-    Midtraining,
-    Finetuning,
-    Rl,
-    /// Non-public synthetic data (all samples generated, kept or not).
-    SyntheticData,
-    SyntheticDataPublic,
-    RewardModel,
-    Evaluation,
-    FailedRuns,
-    MergeOrInit,
-    DistillationTeacher,
-    BaseModel,
-}
-
-impl Category {
-    pub const ALL: [Category; 12] = [
-        Category::Pretraining,
-        Category::Midtraining,
-        Category::Finetuning,
-        Category::Rl,
-        Category::SyntheticData,
-        Category::SyntheticDataPublic,
-        Category::RewardModel,
-        Category::Evaluation,
-        Category::FailedRuns,
-        Category::MergeOrInit,
-        Category::DistillationTeacher,
-        Category::BaseModel,
-    ];
-
-    /// The key of this category in `[regime.counts]`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Category::Pretraining => "pretraining",
-            Category::Midtraining => "midtraining",
-            Category::Finetuning => "finetuning",
-            Category::Rl => "rl",
-            Category::SyntheticData => "synthetic_data",
-            Category::SyntheticDataPublic => "synthetic_data_public",
-            Category::RewardModel => "reward_model",
-            Category::Evaluation => "evaluation",
-            Category::FailedRuns => "failed_runs",
-            Category::MergeOrInit => "merge_or_init",
-            Category::DistillationTeacher => "distillation_teacher",
-            Category::BaseModel => "base_model",
-        }
-    }
 }
 
 /// Whether a regime counts one category, and on what authority.

@@ -1,7 +1,15 @@
 /*!
-Quantities with units: training operations (FLOP), parameter counts and Total Processing
-Performance (TPP), each a newtype so that a count of parameters can never be passed where a count
-of operations is expected, and each with the one human format the whole tool prints.
+Quantities with units, each with the one human format the whole tool prints: training operations
+(FLOP), parameter counts and Total Processing Performance (TPP).
+
+What each type is used for, as it stands:
+- [`ParamCount`] is the type of every exact count the checkpoint reader produces (total, active,
+  embedding, buffers), so a tensor-element count cannot be passed where FLOP are expected there.
+- [`Flop`] and [`Tpp`] are the printed forms. Results carry operations and TPP as `f64` fields
+  named by their unit (`operations_flop`, `floor_flop`, `used_tpp`, …): the estimators work in
+  log space, with intervals and bootstrap draws, and a unit suffix on every field is what keeps a
+  FLOP figure from being read as TPP there. Declared parameter counts are `f64` too (a
+  declaration may write `200e9`).
 
 JSON always carries the raw, unrounded number; only human output is rounded.
 */

@@ -11,51 +11,7 @@ models are outside 4E091 whatever their compute.
 use serde::Serialize;
 
 use crate::counting::Part;
-use crate::regimes::State;
-
-/// How a regime's threshold compares (`comparison` in `data/regimes.toml`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Comparison {
-    /// In scope at the threshold or above (≥).
-    AtLeast,
-    /// In scope strictly above the threshold (>).
-    GreaterThan,
-}
-
-impl Comparison {
-    /// Whether `flop` is in scope of a threshold of `threshold_flop`.
-    pub fn holds(self, flop: f64, threshold_flop: f64) -> bool {
-        match self {
-            Comparison::AtLeast => flop >= threshold_flop,
-            Comparison::GreaterThan => flop > threshold_flop,
-        }
-    }
-
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Comparison::AtLeast => "≥",
-            Comparison::GreaterThan => ">",
-        }
-    }
-}
-
-/// One regime's threshold as the verdict needs it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Threshold {
-    /// `4e091`, `eu-ai-act-systemic-risk`, `eu-gpai`, `ca-sb53`, `us-eo14110`.
-    pub id: String,
-    pub name: String,
-    pub threshold_flop: f64,
-    pub comparison: Comparison,
-    /// The regime's legal status (in force, rescinded, revoked …), shown beside the verdict.
-    pub status: String,
-    pub source: String,
-    /// Published weights are outside the regime (4E091's first de-control).
-    pub published_exempt: bool,
-    /// How the threshold was arrived at (e.g. max(10^26, floor) for 4E091).
-    pub basis: String,
-}
+use crate::regimes::{Comparison, State, Threshold};
 
 /// The three possible answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

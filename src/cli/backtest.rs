@@ -1,7 +1,7 @@
 /*!
 `capfloor backtest`: predicts each open-weight model's training compute from its capability and
 release date with a fit that never saw it or anything later, and reports the errors and the
-coverage of the prediction intervals. The numbers come from [`crate::backtest`].
+coverage of the prediction intervals. Calls [`crate::backtest::run`]; this file prints its result.
 */
 
 use std::io::Write;

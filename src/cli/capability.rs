@@ -1,8 +1,9 @@
 /*!
 `capfloor capability`: every model's aggregate capability on the ECI scale, with its interval and
 the number of scores behind it; `--benchmarks` for the fitted benchmark parameters, `--check` for
-the fit's quality, `--as-of DATE` for the vintage fit of what was published by then. The fit is
-in [`crate::capability`].
+the fit's quality, `--as-of DATE` for the vintage fit of what was published by then. Calls
+[`crate::capability::fit`] (with `--as-of`, [`crate::capability::fit_vintage`]) and, for
+`--check`, [`crate::capability::check()`].
 */
 
 use std::io::Write;

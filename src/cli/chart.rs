@@ -1,7 +1,9 @@
 /*!
 `capfloor chart floor|frontier|progress|project --out FILE.svg|FILE.png`: the floor over time,
-capability against compute, the efficiency trend, and the projection's fan. Drawing is in
-[`crate::report::chart`]; this file picks the data for each chart.
+capability against compute, the efficiency trend, and the projection's fan. Each chart takes
+its data from one call ([`crate::floor::history`], [`crate::floor::frontier_series`],
+[`crate::floor::series_trend`], [`crate::floor::project`]) and is drawn by
+[`crate::report::chart::render`].
 */
 
 use std::io::Write;

@@ -1,7 +1,7 @@
 /*!
 `capfloor classify --declaration FILE [--checkpoint DIR] [--as-of DATE] [--fail-on …] [--json]`:
-where a declared model's training operations fall under 4E091 and the other compute regimes. The
-assessment is [`crate::assessment`]; this file prints it.
+where a declared model's training operations fall under 4E091 and the other compute regimes. Calls
+[`crate::assessment::assess`]; this file prints it.
 */
 
 use std::io::Write;

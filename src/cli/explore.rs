@@ -1,7 +1,7 @@
 /*!
 `capfloor explore --out FILE.html [--as-of DATE]`: the floor explorer, one self-contained HTML
 page with the floor's history, every model and the projection, precomputed month by month.
-The page is built by [`crate::report::explore`]; this file parses the arguments and writes it.
+Calls [`crate::report::explore::build`], then [`crate::report::explore::html`], and writes the page.
 */
 
 use std::io::Write;

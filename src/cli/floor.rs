@@ -1,7 +1,9 @@
 /*!
 `capfloor floor`: the 4E091 capability floor at a date, its history, its projection, and what a
-hypothetical release would do to it. The numbers come from [`crate::floor`]; this file parses
-arguments and prints.
+hypothetical release would do to it. `floor` calls
+[`crate::floor::floor_at`], `floor history` [`crate::floor::history`], `floor project`
+[`crate::floor::project`], `floor what-if` [`crate::floor::what_if`]; this file parses arguments
+and prints.
 */
 
 use std::io::Write;

@@ -1,6 +1,6 @@
 /*!
 `capfloor inspect PATH [--config FILE] [--json]`: a checkpoint's parameter count from its
-safetensors headers. The numbers come from [`crate::checkpoint`]; this file only prints them.
+safetensors headers. Calls [`crate::checkpoint::inspect`]; this file only prints it.
 */
 
 use std::io::Write;

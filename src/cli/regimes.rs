@@ -1,7 +1,7 @@
 /*!
 `capfloor regimes [--as-of DATE] [--json]`: every compute regime at a date — the version of its
 threshold in force (or why none is), how it compares, what it counts and leaves out, its status
-and sources. All of it is `data/regimes.toml`; this file only selects by date and prints.
+and sources. Calls [`crate::regimes::all`] (`data/regimes.toml`) and prints each regime's standing at the date.
 */
 
 use std::io::Write;
@@ -11,8 +11,9 @@ use serde::Serialize;
 
 use crate::cli::floor::today;
 use crate::cli::{write_json, Exit};
-use crate::regimes::{self, Category, Cell, State};
-use crate::verdict::Comparison;
+use crate::declaration::Category;
+use crate::regimes::Comparison;
+use crate::regimes::{self, Cell, State};
 use crate::Error;
 
 #[derive(Debug, clap::Args)]

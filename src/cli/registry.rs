@@ -1,6 +1,8 @@
 /*!
 `capfloor registry …`: rebuild the registry from Epoch's exports, validate a registry, audit it,
-list its models, show one. The work is in [`crate::registry`].
+list its models, show one. `import` calls
+[`crate::registry::import::import`] then [`crate::registry::import::write`], `audit`
+[`crate::registry::audit::audit`], `validate`, `list` and `show` [`crate::registry::Registry::open`].
 */
 
 use std::io::Write;

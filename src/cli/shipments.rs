@@ -1,8 +1,8 @@
 /*!
 `capfloor shipments check LEDGER.csv [--g2g CC]… [--json] [--fail-on exceed]
 [--include-unconfirmed]`: sums a shipment ledger's TPP against the AI Diffusion rule's ceilings
-(LPP, the tier 2 country allocation, NVEU caps, UVEU shares, …) and flags rows. The rules are in
-[`crate::hardware::ledger`] and [`crate::hardware::ceilings`].
+(LPP, the tier 2 country allocation, NVEU caps, UVEU shares, …) and flags rows. Reads rows
+with [`crate::hardware::ledger::open`] into one [`crate::hardware::ceilings::Checker`].
 */
 
 use std::cell::RefCell;

@@ -1,7 +1,7 @@
 /*!
 `capfloor tpp CHIP | --tops X --bits N [--die-area MM2] [--json]`: Total Processing Performance,
-performance density, 3A090 classification and H100-equivalents. The arithmetic is in
-[`crate::hardware::tpp`].
+performance density, 3A090 classification and H100-equivalents. Calls
+[`crate::hardware::tpp::rate_chip`] or [`crate::hardware::tpp::rate`].
 */
 
 use std::io::Write;

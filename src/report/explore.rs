@@ -878,7 +878,7 @@ fn tabulate(v: &mut serde_json::Value) {
 }
 
 /// The data block of the page: [`Explorer`] as JSON, with the models and the fans' rows as
-/// tables ([`tabulate`]).
+/// tables (`tabulate`).
 pub fn page_data(e: &Explorer) -> String {
     let mut v = serde_json::to_value(e)
         .expect("the explorer's data serialises (no maps with non-string keys)");

@@ -22,7 +22,7 @@ pub(super) enum Period {
 /// first time it is seen, never per row.
 pub(super) type StrMap<V> = hashbrown::HashMap<String, V, rustc_hash::FxBuildHasher>;
 
-/// The cumulative limits summed in [`Sums`], in the order of [`Checker::limits`].
+/// The cumulative limits summed in [`Sums`], in the order of `Checker::limits`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Summed {
     Lpp,

@@ -1,6 +1,6 @@
 /*!
 The dossier for a technical-opinion request: everything capfloor concluded about one declared
-model, with what it rests on. [`build`] gathers it into one [`Dossier`]; [`write`] renders it in
+model, with what it rests on. [`build()`] gathers it into one [`Dossier`]; [`write()`] renders it in
 every [`Format`] (one file each: [`Markdown`], [`Html`] with inline SVG charts, [`Json`]), so a new
 format is a new file beside them, plus the charts as files.
 
