@@ -134,6 +134,16 @@ cases=(
   "explore --out out/floor.html --as-of 2026-11-01 --resamples 100"
 )
 
+# The import, where the shared Epoch exports sit beside the repository (as in CI).
+if [ -d "$repo/../shared/data-sources" ]; then
+  ln -s "$(realpath "$repo/../shared/data-sources")" "$work/in/epoch"
+  cp "$repo/data/overrides.csv" "$work/in/overrides.csv"
+  cases+=(
+    "registry import --epoch in/epoch --out out --overrides in/overrides.csv"
+    "registry import --epoch in/epoch --out out --no-overrides --json"
+  )
+fi
+
 failed=0
 run() { # binary, case, directory
   mkdir -p "$3/out"

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::cli::Sources;
 use crate::cli::{write_json, Exit};
 use crate::registry::audit::{self, Severity};
-use crate::registry::{import, overrides, Accessibility, Model, Recipe};
+use crate::registry::{import, overrides, Accessibility, Model, RecipeKind};
 use crate::units::{Flop, ParamCount};
 use crate::Error;
 
@@ -106,7 +106,7 @@ struct Listed<'a> {
     confidence: Option<crate::registry::Confidence>,
     parameters_total: Option<f64>,
     parameters_active: Option<f64>,
-    recipe: Option<Recipe>,
+    recipe: Option<RecipeKind>,
     /// `recipe == distilled`, for readers of the earlier shape.
     distilled: bool,
     n_scores: usize,

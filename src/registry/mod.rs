@@ -63,7 +63,7 @@ pub enum Confidence {
 /// cost (a larger teacher was trained first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Recipe {
+pub enum RecipeKind {
     /// Pre-trained from scratch on a general corpus (with ordinary post-training).
     Standard,
     /// Trained on a larger model's logits or outputs (logit or sequence distillation,
@@ -75,25 +75,25 @@ pub enum Recipe {
     Code,
 }
 
-impl Recipe {
-    pub const ALL: [Recipe; 4] = [
-        Recipe::Standard,
-        Recipe::Distilled,
-        Recipe::Synthetic,
-        Recipe::Code,
+impl RecipeKind {
+    pub const ALL: [RecipeKind; 4] = [
+        RecipeKind::Standard,
+        RecipeKind::Distilled,
+        RecipeKind::Synthetic,
+        RecipeKind::Code,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Recipe::Standard => "standard",
-            Recipe::Distilled => "distilled",
-            Recipe::Synthetic => "synthetic",
-            Recipe::Code => "code",
+            RecipeKind::Standard => "standard",
+            RecipeKind::Distilled => "distilled",
+            RecipeKind::Synthetic => "synthetic",
+            RecipeKind::Code => "code",
         }
     }
 }
 
-impl fmt::Display for Recipe {
+impl fmt::Display for RecipeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -134,7 +134,7 @@ pub struct Model {
     pub base_model: Option<String>,
     pub finetune_compute_flop: Option<f64>,
     /// The kind of training recipe, from the developer's paper or card (blank: not recorded).
-    pub recipe: Option<Recipe>,
+    pub recipe: Option<RecipeKind>,
     /// Where `recipe` comes from.
     pub recipe_source: String,
     /// The Epoch Capabilities Index value Epoch published, if any (for comparison only).
@@ -157,7 +157,7 @@ impl Model {
 
     /// Whether the model was distilled from a larger one (its recipe says so).
     pub fn distilled(&self) -> bool {
-        self.recipe == Some(Recipe::Distilled)
+        self.recipe == Some(RecipeKind::Distilled)
     }
 }
 

@@ -22,7 +22,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use super::{Accessibility, ComputeBasis, Confidence, Error, Recipe};
+use super::{Accessibility, ComputeBasis, Confidence, Error, RecipeKind};
 
 pub const COLUMNS: &[&str] = &["model_id", "field", "value", "source"];
 
@@ -42,7 +42,7 @@ pub enum Action {
     Accessibility(Accessibility),
     ComputeBasis(ComputeBasis),
     Confidence(Confidence),
-    Recipe(Recipe),
+    Recipe(RecipeKind),
     Name(String),
     Organization(String),
     BaseModel(String),
@@ -220,10 +220,10 @@ fn action(field: &str, value: &str) -> Result<Action, (&'static str, String)> {
             _ => return Err(one_of(&["confident", "likely", "speculative", "unknown"])),
         }),
         "recipe" => Action::Recipe(
-            Recipe::ALL
+            RecipeKind::ALL
                 .into_iter()
                 .find(|r| r.as_str() == value)
-                .ok_or_else(|| one_of(&Recipe::ALL.map(Recipe::as_str)))?,
+                .ok_or_else(|| one_of(&RecipeKind::ALL.map(RecipeKind::as_str)))?,
         ),
         "name" => Action::Name(text()?),
         "organization" => Action::Organization(text()?),
