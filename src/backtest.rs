@@ -589,6 +589,7 @@ mod tests {
                     log10_compute: Some(x),
                     open: true,
                     distilled: false,
+                    synthetic: false,
                     developer: String::new(),
                     eci_published: None,
                 }
@@ -721,6 +722,7 @@ mod tests {
             log10_compute: Some(24.0),
             open: true,
             distilled: false,
+            synthetic: false,
             developer: String::new(),
             eci_published: None,
         };
@@ -740,6 +742,7 @@ mod tests {
             log10_compute: Some(24.0),
             open: true,
             distilled: false,
+            synthetic: false,
             developer: dev.into(),
             eci_published: None,
         };
@@ -767,6 +770,7 @@ mod tests {
                 log10_compute: Some(22.0 + 0.3 * i as f64 + if i % 2 == 0 { 0.1 } else { -0.1 }),
                 open: true,
                 distilled: false,
+                synthetic: false,
                 developer: format!("dev{i}"),
                 eci_published: None,
             });
@@ -780,6 +784,7 @@ mod tests {
                 log10_compute: Some(23.0 + 0.2 * i as f64),
                 open: true,
                 distilled: false,
+                synthetic: false,
                 developer: "Meta AI".into(),
                 eci_published: None,
             });

@@ -66,6 +66,10 @@ pub struct Options {
     pub seed: u64,
     /// Count distilled models' recipes (their compute understates what their capability cost).
     pub include_distilled: bool,
+    /// Count the recipes of models trained mostly on synthetic data (the compute of the models
+    /// that wrote the data is not in their figure). Counted by default: their developers
+    /// published the method; the floor without them is shown beside it.
+    pub include_synthetic: bool,
 }
 
 impl Default for Options {
@@ -75,7 +79,16 @@ impl Default for Options {
             resamples: 1000,
             seed: 4091,
             include_distilled: false,
+            include_synthetic: true,
         }
+    }
+}
+
+impl Options {
+    /// Whether `p`'s compute and recipe enter the frontier fit, the published recipes and the
+    /// demonstrated bound under these options (every model still counts for θ*).
+    pub fn counts_recipe(&self, p: &Point) -> bool {
+        (self.include_distilled || !p.distilled) && (self.include_synthetic || !p.synthetic)
     }
 }
 
@@ -172,6 +185,9 @@ pub struct Floor {
     pub resamples: usize,
     /// The floor without each model that set θ* or b* (θ* setter first).
     pub leave_one_out: Vec<LeftOut>,
+    /// The floor's point value when neither distilled nor synthetic-data recipes may set the
+    /// frontier or the demonstrated bound (`null` when nothing is left to compute it from).
+    pub without_synthetic_and_distilled_flop: Option<f64>,
     /// Resamples whose refit failed (too few distinct models drawn) and were skipped.
     pub resamples_failed: usize,
     pub seed: u64,
@@ -240,7 +256,7 @@ fn snapshot(
     as_of: Date,
     opts: &Options,
 ) -> Result<Snapshot, Error> {
-    let usable = |p: &Point| opts.include_distilled || !p.distilled;
+    let usable = |p: &Point| opts.counts_recipe(p);
     let rows: Vec<(f64, f64, f64)> = models
         .iter()
         .enumerate()
@@ -454,7 +470,7 @@ pub fn frontier_series<S: Source + ?Sized>(
 ) -> Result<(Fit, Vec<(Date, f64)>), Error> {
     let points = source.at(as_of)?;
     let models = available(&points, as_of);
-    let usable = |p: &Point| opts.include_distilled || !p.distilled;
+    let usable = |p: &Point| opts.counts_recipe(p);
     let fit = frontier::fit(models.iter().copied().filter(|p| usable(p)), as_of)?;
     let mut recipes: Vec<(Date, f64, usize)> = models
         .iter()
@@ -540,7 +556,7 @@ fn demonstrated(
     models
         .iter()
         .enumerate()
-        .filter(|(i, p)| p.open && (opts.include_distilled || !p.distilled) && theta[*i] >= star)
+        .filter(|(i, p)| p.open && opts.counts_recipe(p) && theta[*i] >= star)
         .filter_map(|(i, p)| Some((i, p.log10_compute?)))
         .min_by(|a, b| a.1.total_cmp(&b.1))
 }
@@ -592,7 +608,14 @@ fn floor_on(points: &[Point], as_of: Date, opts: &Options) -> Result<Floor, Erro
     };
     let progress_per_year = s.progress();
     let leave_one_out = leave_one_out(&models, set_by, &s.b_star_set_by, as_of, opts);
+    let strict = Options {
+        include_distilled: false,
+        include_synthetic: false,
+        ..*opts
+    };
+    let without_synthetic_and_distilled_flop = floor_point(&models, as_of, &strict);
     Ok(Floor {
+        without_synthetic_and_distilled_flop,
         as_of,
         recipe: opts.recipe,
         floor_flop: 10f64.powf(point_floor),
@@ -649,18 +672,22 @@ fn leave_one_out(
                 .filter(|&(i, _)| i != out)
                 .map(|(_, p)| *p)
                 .collect();
-            let theta: Vec<f64> = rest.iter().map(|p| p.capability).collect();
-            let floor_flop = theta_star(&rest, &theta).and_then(|(_, star)| {
-                let s = snapshot(&rest, &theta, star, as_of, opts).ok()?;
-                let cap = demonstrated(&rest, &theta, star, opts).map_or(f64::INFINITY, |d| d.1);
-                Some(10f64.powf(s.log10_floor().min(cap)))
-            });
             LeftOut {
                 id: models[out].id.clone(),
-                floor_flop,
+                floor_flop: floor_point(&rest, as_of, opts),
             }
         })
         .collect()
+}
+
+/// The floor's point value on `models` (no intervals): the extrapolation capped by the
+/// demonstrated bound; `None` when nothing is left to compute it from.
+fn floor_point(models: &[&Point], as_of: Date, opts: &Options) -> Option<f64> {
+    let theta: Vec<f64> = models.iter().map(|p| p.capability).collect();
+    let (_, star) = theta_star(models, &theta)?;
+    let s = snapshot(models, &theta, star, as_of, opts).ok()?;
+    let cap = demonstrated(models, &theta, star, opts).map_or(f64::INFINITY, |d| d.1);
+    Some(10f64.powf(s.log10_floor().min(cap)))
 }
 
 /// The floor with one model left out.
@@ -1093,6 +1120,7 @@ mod tests {
             log10_compute: Some(27.0),
             open: true,
             distilled: false,
+            synthetic: false,
             developer: String::new(),
             eci_published: None,
         });
@@ -1129,6 +1157,7 @@ mod tests {
             log10_compute: None,
             open: true,
             distilled: false,
+            synthetic: false,
             developer: String::new(),
             eci_published: None,
         };
@@ -1152,12 +1181,59 @@ mod tests {
             log10_compute: Some(x),
             open: true,
             distilled: false,
+            synthetic: false,
             developer: String::new(),
             eci_published: None,
         };
         let w = what_if(&pts, efficient, None, &quick()).unwrap();
         assert!(w.ratio < 1.0, "{}", w.ratio);
         assert!(w.after.b_star_set_by.contains(&"efficient".to_string()));
+    }
+
+    #[test]
+    fn synthetic_recipes_count_unless_excluded_and_the_strict_floor_leaves_them_out() {
+        let mut pts = world();
+        let as_of = date(2026, 3, 1);
+        let base = floor_at(&pts, as_of, &quick()).unwrap();
+        assert_eq!(
+            base.without_synthetic_and_distilled_flop,
+            Some(base.floor_flop)
+        );
+        // A synthetic-data model reaching near-frontier capability on a tenth of the compute.
+        let x = (base.theta_star - 1.0 - base.b_star) / base.k - 1.0;
+        pts.push(Point {
+            id: "phi".into(),
+            released: date(2026, 2, 1),
+            capability: base.theta_star - 1.0,
+            capability_se: 0.5,
+            log10_compute: Some(x),
+            open: true,
+            distilled: false,
+            synthetic: true,
+            developer: String::new(),
+            eci_published: None,
+        });
+        let f = floor_at(&pts, as_of, &quick()).unwrap();
+        assert!(f.b_star_set_by.contains(&"phi".to_string()));
+        assert!(f.floor_flop < base.floor_flop);
+        // Without it, the floor is the one before it came.
+        let strict = f.without_synthetic_and_distilled_flop.unwrap();
+        assert!(
+            (strict / base.floor_flop - 1.0).abs() < 1e-9,
+            "{strict} vs {}",
+            base.floor_flop
+        );
+        let g = floor_at(
+            &pts,
+            as_of,
+            &Options {
+                include_synthetic: false,
+                ..quick()
+            },
+        )
+        .unwrap();
+        assert!(!g.b_star_set_by.contains(&"phi".to_string()));
+        assert!((g.floor_flop / strict - 1.0).abs() < 1e-9);
     }
 
     #[test]
@@ -1175,6 +1251,7 @@ mod tests {
             log10_compute: Some(x),
             open: true,
             distilled: true,
+            synthetic: false,
             developer: String::new(),
             eci_published: None,
         });

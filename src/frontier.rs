@@ -50,6 +50,9 @@ pub struct Point {
     pub open: bool,
     /// Trained by distillation from a stronger model: its compute understates its recipe.
     pub distilled: bool,
+    /// Trained mostly on synthetic data written by other models: the writers' compute is not
+    /// in its figure either.
+    pub synthetic: bool,
     /// The developer, as the registry names it (to keep a model's siblings out of its backtest).
     pub developer: String,
     /// Epoch's published ECI, for the backtest's naive baseline only.
@@ -271,6 +274,7 @@ pub fn points(
                 log10_compute: m.training_compute_flop.filter(|_| trusted).map(f64::log10),
                 open: m.accessibility == Accessibility::OpenWeights,
                 distilled: m.distilled(),
+                synthetic: m.synthetic(),
                 developer: m.organization.clone(),
                 eci_published: m.eci_published,
             })
@@ -301,6 +305,7 @@ pub(crate) fn synthetic_points() -> Vec<Point> {
                 log10_compute: Some(x),
                 open: i % 2 == 0,
                 distilled: false,
+                synthetic: false,
                 developer: String::new(),
                 eci_published: None,
             }

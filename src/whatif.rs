@@ -10,6 +10,7 @@ capability = 155.0               # on the ECI scale, or give benchmark scores in
 # gpqa_diamond = 0.81            # fraction correct, benchmark ids as in the registry
 training_compute_flop = 3e25     # optional: lets the release move the efficiency frontier too
 distilled = false                # optional
+synthetic = false                # optional: trained mostly on synthetic data
 ```
 
 Exactly one of `capability` and `[benchmarks]`. Scores must be fractions in [0, 1] of benchmarks
@@ -40,6 +41,8 @@ pub struct Release {
     pub training_compute_flop: Option<f64>,
     #[serde(default)]
     pub distilled: bool,
+    #[serde(default)]
+    pub synthetic: bool,
 }
 
 fn default_id() -> String {
@@ -165,6 +168,7 @@ pub fn point(
         log10_compute: release.training_compute_flop.map(f64::log10),
         open: true,
         distilled: release.distilled,
+        synthetic: release.synthetic,
         developer: String::new(),
         eci_published: None,
     })

@@ -170,6 +170,7 @@ mod tests {
                 resamples,
                 seed: 4091,
                 include_distilled: false,
+                exclude_synthetic: false,
                 min_confidence: None,
             },
             json: false,

@@ -55,6 +55,10 @@ pub struct Method {
     /// Let distilled models define recipes (their compute understates what their capability cost).
     #[arg(long)]
     pub include_distilled: bool,
+    /// Leave out the recipes of models trained mostly on synthetic data (Phi): the compute of
+    /// the models that wrote their data is not in their figure.
+    #[arg(long)]
+    pub exclude_synthetic: bool,
     /// Leave out compute figures below this confidence (confident, likely, speculative).
     #[arg(long, value_name = "LEVEL")]
     pub min_confidence: Option<String>,
@@ -67,6 +71,7 @@ impl Method {
             resamples: self.resamples,
             seed: self.seed,
             include_distilled: self.include_distilled,
+            include_synthetic: !self.exclude_synthetic,
         }
     }
 }
@@ -399,6 +404,14 @@ fn print_floor(out: &mut dyn Write, o: &FloorOutput) -> std::io::Result<()> {
             .collect();
         row(out, "without each setter", shown.join(", "))?;
     }
+    row(
+        out,
+        "strict recipes",
+        match f.without_synthetic_and_distilled_flop {
+            Some(v) => format!("{}  without synthetic-data and distilled recipes", Flop(v)),
+            None => "undefined without synthetic-data and distilled recipes".to_string(),
+        },
+    )?;
     row(
         out,
         "set by",

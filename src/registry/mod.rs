@@ -155,6 +155,12 @@ impl Model {
         }
     }
 
+    /// Whether the model was trained mostly on synthetic data written by other models (its
+    /// recipe says so).
+    pub fn synthetic(&self) -> bool {
+        self.recipe == Some(RecipeKind::Synthetic)
+    }
+
     /// Whether the model was distilled from a larger one (its recipe says so).
     pub fn distilled(&self) -> bool {
         self.recipe == Some(RecipeKind::Distilled)

@@ -185,6 +185,20 @@ fn sensitivity(
             floor_flop,
         )?);
     }
+    let strict = floor::Options {
+        include_distilled: false,
+        include_synthetic: false,
+        ..quick
+    };
+    rows.push(row(
+        r,
+        &regime,
+        "recipes that may set the frontier",
+        "no synthetic-data or distilled recipe".into(),
+        d,
+        &a.compute,
+        floor_with(points, &strict),
+    )?);
     for (name, level) in [
         ("likely or better", Confidence::Likely),
         ("confident only", Confidence::Confident),
