@@ -15,11 +15,15 @@ a recipe of typical quality need for θ". Asked to *predict* a model's compute f
 capability, it overshoots: inverting a regression of θ on compute stretches every deviation by
 1/R² (the classical-versus-inverse calibration problem; Krutchkoff 1967, Osborne 1991, "Statistical
 calibration: a review"). The direct regression is the least-squares predictor of compute given
-capability and date, so it is the default. Both are fitted by Huber's robust loss
-([`crate::regression`]) on published (open-weight) models by default: the targets are published
-models, and the compute of closed models is an outsider's estimate from hardware and cost, not a
-developer's figure. `--predictor`, `--loss` and `--fit-on` change each choice; docs/floor.md
-shows every combination.
+capability and date. Both are fitted on published (open-weight) models only: a vintage holds
+nothing else, and the compute of closed models is an outsider's estimate from hardware and cost,
+not a developer's figure.
+
+The predictor and the loss ([`crate::regression`]: least squares or Huber's) are chosen by a rule
+fixed before the held-out years, on the targets released before [`CHOICE_CUTOFF`] ([`Choice`],
+reported in every run); the default is that choice. Beside every figure stands the naive baseline
+(least squares of log10 C on Epoch's published ECI and date, same training rule, same targets),
+and a frozen-cutoff test ([`CUTOFFS`]) fits once and predicts everything later.
 
 Prediction intervals are split-conformal (Vovk et al. 2005; Lei et al. 2018): the 80% or 90%
 quantile of the absolute out-of-sample errors of the models released *before* this one, so the
@@ -45,48 +49,46 @@ pub enum Predictor {
     Structural,
 }
 
-/// Which earlier models the fits use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum FitOn {
-    /// Open-weight models only (their compute figures come from their developers' disclosures).
-    Published,
-    /// Every model with a compute figure, closed ones included.
-    All,
-}
-
-/// The backtest's definitional choices.
+/// The backtest's definitional choices. The fits are on open-weight models only: a vintage holds
+/// nothing else (a closed model's scores and compute are not published methods).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Options {
     pub predictor: Predictor,
     pub loss: Loss,
-    pub fit_on: FitOn,
     /// Distilled models are left out of fits and targets unless this is set.
     pub include_distilled: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
+        // Chosen by [`Choice`]'s rule on the targets released before 2024-07-01 (direct with OLS
+        // 0.241, with Huber 0.242; structural 0.384 and 0.462): see docs/floor.md.
         Options {
             predictor: Predictor::Direct,
-            loss: Loss::Huber,
-            fit_on: FitOn::Published,
+            loss: Loss::Ols,
             include_distilled: false,
         }
     }
 }
 
-/// One model's out-of-sample prediction.
+/// Method choices (predictor, loss) are made on the targets released before this date, by the
+/// rule in [`Choice`]; everything released on or after it is held out.
+pub const CHOICE_CUTOFF: Date = Date::constant(2024, 7, 1);
+
+/// The frozen cutoffs: one fit at each date predicts every later open model.
+pub const CUTOFFS: [Date; 2] = [Date::constant(2024, 7, 1), Date::constant(2025, 1, 1)];
+
+/// One model's out-of-sample prediction, and the naive baseline's.
 #[derive(Debug, Clone, Serialize)]
 pub struct Prediction {
     pub id: String,
     pub released: Date,
-    pub log10_compute: f64,
+    pub log10_actual: f64,
     /// The chosen predictor's prediction.
-    pub predicted_log10_compute: f64,
+    pub log10_predicted: f64,
     /// Each predictor's prediction (`null` where its fit is degenerate).
-    pub direct_log10_compute: Option<f64>,
-    pub structural_log10_compute: Option<f64>,
+    pub direct_log10_predicted: Option<f64>,
+    pub structural_log10_predicted: Option<f64>,
     /// predicted − actual, in orders of magnitude.
     pub error: f64,
     pub lo80: f64,
@@ -94,15 +96,31 @@ pub struct Prediction {
     pub lo90: f64,
     pub hi90: f64,
     /// Models behind the fit used for this prediction.
-    pub n_fit: usize,
+    pub n_train: usize,
     /// `conformal` (from earlier errors) or `student_t` (too few earlier errors yet).
     pub interval: &'static str,
-    /// The naive baseline's prediction (`null` without a published ECI or enough rows).
-    pub baseline_log10_compute: Option<f64>,
+    /// The target's own scores all came after its publication date, so it is not in that date's
+    /// vintage: its capability is its scores placed under that vintage's fit (which they do not
+    /// move).
+    pub placed: bool,
+    /// The naive baseline (OLS of log10 C on published ECI and date, on the same training rule):
+    /// `null` without a published ECI or enough earlier rows.
+    pub baseline_log10_predicted: Option<f64>,
+    pub baseline_lo80: Option<f64>,
+    pub baseline_hi80: Option<f64>,
+    pub baseline_lo90: Option<f64>,
+    pub baseline_hi90: Option<f64>,
 }
 
-/// The median absolute error of one year's targets, with a bootstrap 90% interval, for the
-/// method and for the naive baseline on the same targets (those the baseline can predict).
+/// A target that could not be predicted, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub id: String,
+    pub released: Date,
+    pub reason: &'static str,
+}
+
+/// The median absolute error of one year's targets, with a bootstrap 90% interval.
 #[derive(Debug, Clone, Serialize)]
 pub struct Year {
     pub year: i16,
@@ -110,9 +128,76 @@ pub struct Year {
     pub median_abs_error: f64,
     pub lo: f64,
     pub hi: f64,
+}
+
+/// One method's accuracy over a set of targets: the median |error| with its bootstrap 90%
+/// interval, interval coverage, and the same by year of release.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub n: usize,
+    pub median_abs_error: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub coverage_80: f64,
+    pub coverage_90: f64,
+    pub by_year: Vec<Year>,
+}
+
+/// The method and the naive baseline on the same targets.
+#[derive(Debug, Clone, Serialize)]
+pub struct Compared {
+    pub method: Summary,
+    pub baseline: Summary,
+}
+
+/// One frozen cutoff: a single fit on what was known at `cutoff` predicts every open model
+/// released after it, for the method and the baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cutoff {
+    pub cutoff: Date,
+    /// Targets both predict.
+    pub n: usize,
+    pub n_train: usize,
+    /// Later open models with compute whose capability could not be measured at their
+    /// publication date (fewer than three scores on the benchmarks of that date).
+    pub n_unplaced: usize,
+    pub median_abs_error: f64,
     pub baseline_median_abs_error: f64,
-    pub baseline_lo: f64,
-    pub baseline_hi: f64,
+}
+
+/// One candidate method's accuracy on the targets released before [`CHOICE_CUTOFF`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub predictor: Predictor,
+    pub loss: Loss,
+    pub n: usize,
+    pub median_abs_error: f64,
+}
+
+impl Candidate {
+    /// `direct` or `structural`.
+    pub fn label(p: Predictor) -> &'static str {
+        match p {
+            Predictor::Direct => "direct",
+            Predictor::Structural => "structural",
+        }
+    }
+
+    pub fn predictor_label(&self) -> &'static str {
+        Self::label(self.predictor)
+    }
+}
+
+/// How the default method is chosen, with nothing released on or after [`CHOICE_CUTOFF`] in
+/// sight: the candidate with the lowest median |error| on the earlier targets every candidate
+/// predicts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub before: Date,
+    pub rule: &'static str,
+    pub candidates: Vec<Candidate>,
+    pub chosen_predictor: Predictor,
+    pub chosen_loss: Loss,
 }
 
 /// The median of |errors| and its bootstrap 90% interval (1,000 resamples, fixed seed).
@@ -137,62 +222,77 @@ fn median_with_interval(errors: &[f64]) -> (f64, f64, f64) {
     (m, q(0.05), q(0.95))
 }
 
-/// Method and baseline by year of release, on the targets both predict.
-fn by_year(predictions: &[Prediction]) -> Vec<Year> {
-    let mut years: Vec<i16> = predictions.iter().map(|p| p.released.year()).collect();
+/// One target as a method saw it: (released, actual, predicted, lo80, hi80, lo90, hi90).
+type Outcome = (Date, f64, f64, f64, f64, f64, f64);
+
+fn summarise(outcomes: &[Outcome]) -> Summary {
+    let abs = |o: &[&Outcome]| o.iter().map(|o| (o.2 - o.1).abs()).collect::<Vec<_>>();
+    let all: Vec<&Outcome> = outcomes.iter().collect();
+    let (m, lo, hi) = median_with_interval(&abs(&all));
+    let n = outcomes.len();
+    let covered = |lo: fn(&Outcome) -> f64, hi: fn(&Outcome) -> f64| {
+        outcomes
+            .iter()
+            .filter(|o| lo(o) <= o.1 && o.1 <= hi(o))
+            .count() as f64
+            / n.max(1) as f64
+    };
+    let mut years: Vec<i16> = outcomes.iter().map(|o| o.0.year()).collect();
     years.sort_unstable();
     years.dedup();
-    years
+    let by_year = years
         .into_iter()
-        .filter_map(|y| {
-            let both: Vec<&Prediction> = predictions
-                .iter()
-                .filter(|p| p.released.year() == y && p.baseline_log10_compute.is_some())
-                .collect();
-            if both.is_empty() {
-                return None;
-            }
-            let own: Vec<f64> = both.iter().map(|p| p.error.abs()).collect();
-            let base: Vec<f64> = both
-                .iter()
-                .filter_map(|p| Some((p.baseline_log10_compute? - p.log10_compute).abs()))
-                .collect();
-            let (m, lo, hi) = median_with_interval(&own);
-            let (bm, blo, bhi) = median_with_interval(&base);
-            Some(Year {
+        .map(|y| {
+            let of: Vec<&Outcome> = outcomes.iter().filter(|o| o.0.year() == y).collect();
+            let (m, lo, hi) = median_with_interval(&abs(&of));
+            Year {
                 year: y,
-                n: both.len(),
+                n: of.len(),
                 median_abs_error: m,
                 lo,
                 hi,
-                baseline_median_abs_error: bm,
-                baseline_lo: blo,
-                baseline_hi: bhi,
-            })
+            }
         })
-        .collect()
-}
-
-/// Method against baseline over a set of targets both predict.
-#[derive(Debug, Clone, Serialize)]
-pub struct Comparison {
-    pub n: usize,
-    pub median_abs_error: Option<f64>,
-    pub baseline_median_abs_error: Option<f64>,
-}
-
-fn compare<'p>(predictions: impl Iterator<Item = &'p Prediction>) -> Comparison {
-    let both: Vec<&Prediction> = predictions
-        .filter(|p| p.baseline_log10_compute.is_some())
         .collect();
-    Comparison {
-        n: both.len(),
-        median_abs_error: median(both.iter().map(|p| p.error.abs()).collect()),
-        baseline_median_abs_error: median(
-            both.iter()
-                .filter_map(|p| Some((p.baseline_log10_compute? - p.log10_compute).abs()))
-                .collect(),
-        ),
+    Summary {
+        n,
+        median_abs_error: m,
+        lo,
+        hi,
+        coverage_80: covered(|o| o.3, |o| o.4),
+        coverage_90: covered(|o| o.5, |o| o.6),
+        by_year,
+    }
+}
+
+/// The method and the baseline on the predictions (among `predictions`) both made.
+fn compare<'p>(predictions: impl Iterator<Item = &'p Prediction>) -> Compared {
+    let mut method = Vec::new();
+    let mut baseline = Vec::new();
+    for p in predictions {
+        let (Some(b), Some(lo80), Some(hi80), Some(lo90), Some(hi90)) = (
+            p.baseline_log10_predicted,
+            p.baseline_lo80,
+            p.baseline_hi80,
+            p.baseline_lo90,
+            p.baseline_hi90,
+        ) else {
+            continue;
+        };
+        method.push((
+            p.released,
+            p.log10_actual,
+            p.log10_predicted,
+            p.lo80,
+            p.hi80,
+            p.lo90,
+            p.hi90,
+        ));
+        baseline.push((p.released, p.log10_actual, b, lo80, hi80, lo90, hi90));
+    }
+    Compared {
+        method: summarise(&method),
+        baseline: summarise(&baseline),
     }
 }
 
@@ -205,6 +305,26 @@ fn conformal(mut errors: Vec<f64>, p: f64) -> f64 {
     let m = errors.len();
     let rank = (((m + 1) as f64) * p).ceil() as usize;
     errors[rank.clamp(1, m) - 1]
+}
+
+/// The half-widths of the 80% and 90% intervals around a prediction: conformal from `earlier`
+/// absolute errors once there are enough, else the fit's residual spread with Student-t quantiles.
+fn widths(earlier: Vec<f64>, fitted: &Fitted) -> (f64, f64, &'static str) {
+    if earlier.len() >= MIN_CONFORMAL {
+        (
+            conformal(earlier.clone(), 0.80),
+            conformal(earlier, 0.90),
+            "conformal",
+        )
+    } else {
+        let df = (fitted.n - 3) as f64;
+        let sd = fitted.spread * (1.0 + 1.0 / fitted.n as f64).sqrt();
+        (
+            student_t_quantile(0.90, df) * sd,
+            student_t_quantile(0.95, df) * sd,
+            "student_t",
+        )
+    }
 }
 
 /// The median of `values`; `None` when empty.
@@ -241,24 +361,26 @@ pub struct ByPredictor {
     pub structural: Option<f64>,
 }
 
-/// The backtest's result; `n`, `median_abs_log10_error`, `coverage_80`, `coverage_90` are the
-/// `backtest --json` keys other tools rely on.
+/// The backtest's result. The headline figures (`n`, `median_abs_error` with `lo`/`hi`,
+/// `coverage_80`, `coverage_90`, `by_year`) and `baseline` (the same keys) are on the same
+/// targets: those both the method and the naive baseline predict.
 #[derive(Debug, Clone, Serialize)]
 pub struct Backtest {
     pub options: Options,
-    pub n: usize,
-    /// Open models with compute that had too few earlier models to fit on.
-    pub skipped: Vec<String>,
-    pub median_abs_log10_error: f64,
-    pub median_abs_log10_error_by_predictor: ByPredictor,
-    pub coverage_80: f64,
-    pub coverage_90: f64,
+    /// Every target the method predicted (also those the baseline cannot).
+    pub n_predicted: usize,
+    pub skipped: Vec<Skipped>,
+    #[serde(flatten)]
+    pub method: Summary,
+    pub baseline: Summary,
+    /// Targets released in 2024 or later.
+    pub since_2024: Compared,
+    /// Targets released on or after [`CHOICE_CUTOFF`]: held out from every method choice.
+    pub held_out: Compared,
+    pub cutoffs: Vec<Cutoff>,
+    pub choice: Choice,
+    pub median_abs_error_by_predictor: ByPredictor,
     pub progress: Progress,
-    /// Method and naive baseline on the targets both predict: all of them, and those released
-    /// in 2024 or later (the issue's target).
-    pub same_targets: Comparison,
-    pub since_2024: Comparison,
-    pub by_year: Vec<Year>,
     pub predictions: Vec<Prediction>,
 }
 
@@ -267,6 +389,10 @@ pub struct Backtest {
 pub enum Error {
     #[error("no open-weight model with a compute figure has enough earlier models to fit on (at least {needed})")]
     NothingToTest { needed: usize },
+    /// Every accuracy figure is reported beside the naive baseline on the same targets, which
+    /// needs Epoch's published ECI for the targets and the earlier models.
+    #[error("no target has a published ECI (eci_published) and enough earlier models with one, so the naive baseline cannot be set beside the method")]
+    NoBaseline,
     #[error(transparent)]
     Frontier(#[from] frontier::Error),
 }
@@ -321,7 +447,9 @@ fn structural(
     })
 }
 
-/// Whether `p` is a sibling of `target`: the same developer, released within 30 days of it.
+/// Whether `p` is a sibling of `target`: the same developer, released within 30 days of it. It
+/// covers "the same developer and family announced within 30 days" and more (two families of one
+/// developer in one month share data and methods too), so it errs on the side of leaving out.
 fn sibling(p: &Point, target: &Point) -> bool {
     !p.developer.is_empty()
         && p.developer.eq_ignore_ascii_case(&target.developer)
@@ -331,60 +459,91 @@ fn sibling(p: &Point, target: &Point) -> bool {
 /// A model and its siblings announced within this many days share a recipe.
 pub const SIBLING_DAYS: i32 = 30;
 
-/// Runs the backtest on the vintages of `source` with `options`.
-pub fn run<S: Source + ?Sized>(source: &S, options: Options) -> Result<Backtest, Error> {
-    let usable = |p: &&Point| options.include_distilled || !p.distilled;
-    let every = source.at(Date::MAX).map_err(|_| Error::NothingToTest {
-        needed: frontier::MIN_FIT,
-    })?;
-    let mut targets: Vec<&Point> = every
+/// The rows a prediction for `target` may train on: strictly earlier models, never a sibling, as
+/// (log10 C, t, θ) for the method and (log10 C, t, published ECI) for the baseline.
+type Rows = Vec<(f64, f64, f64)>;
+fn training_rows(points: &[Point], target: &Point, options: &Options) -> (Rows, Rows) {
+    let earlier: Vec<&Point> = points
         .iter()
-        .filter(usable)
+        .filter(|p| options.include_distilled || !p.distilled)
+        // Strictly earlier, and never a sibling: the same developer within 30 days shares the
+        // target's recipe and data, so it would predict the target from itself.
+        .filter(|p| p.open && p.released < target.released && !sibling(p, target))
+        .collect();
+    let rows = earlier
+        .iter()
+        .filter_map(|p| Some((p.log10_compute?, year_fraction(p.released), p.capability)))
+        .collect();
+    let baseline = earlier
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.log10_compute?,
+                year_fraction(p.released),
+                p.eci_published?,
+            ))
+        })
+        .collect();
+    (rows, baseline)
+}
+
+/// The open models with compute that a backtest predicts, in release order.
+fn targets(every: &[Point], options: &Options) -> Vec<Point> {
+    let mut targets: Vec<Point> = every
+        .iter()
+        .filter(|p| options.include_distilled || !p.distilled)
         .filter(|p| p.open && p.log10_compute.is_some())
+        .cloned()
         .collect();
     targets.sort_by(|a, b| a.released.cmp(&b.released).then(a.id.cmp(&b.id)));
+    targets
+}
+
+/// The target as measured at its publication date, from `points` (that date's vintage): its own
+/// point there, or, when its scores all came later, those scores placed under that date's fit
+/// (`true`).
+fn measured<S: Source + ?Sized>(
+    source: &S,
+    points: &[Point],
+    target: &Point,
+) -> Option<(Point, bool)> {
+    match points.iter().find(|p| p.id == target.id) {
+        Some(p) => Some((p.clone(), false)),
+        None => source
+            .placed(&target.id, target.released)
+            .map(|p| (p, true)),
+    }
+}
+
+/// Every target predicted on its own publication date's vintage, in release order.
+fn predict_each<S: Source + ?Sized>(
+    source: &S,
+    targets: &[Point],
+    options: Options,
+) -> (Vec<Prediction>, Vec<Skipped>) {
     let mut predictions: Vec<Prediction> = Vec::new();
     let mut skipped = Vec::new();
+    let skip = |t: &Point, reason| Skipped {
+        id: t.id.clone(),
+        released: t.released,
+        reason,
+    };
     for target in targets {
         // Everything as known on the target's publication date: the vintage fit of that day, so
-        // neither the target's later scores nor later models shape its capability or the fit.
+        // neither later models nor later scores of earlier ones shape the fit.
         let Ok(points) = source.at(target.released) else {
-            skipped.push(target.id.clone());
+            skipped.push(skip(target, "no vintage fit at its publication date"));
             continue;
         };
-        let Some(target) = points.iter().find(|p| p.id == target.id) else {
-            skipped.push(target.id.clone());
+        let Some((target, placed)) = measured(source, &points, target) else {
+            skipped.push(skip(
+                target,
+                "fewer than three scores on the benchmarks of its publication date",
+            ));
             continue;
         };
-        let rows: Vec<(f64, f64, f64)> = points
-            .iter()
-            .filter(usable)
-            // Strictly earlier, and never a sibling: the same developer within 30 days shares
-            // the target's recipe and data, so it would predict the target from itself.
-            .filter(|p| p.released < target.released && !sibling(p, target))
-            .filter(|p| options.fit_on == FitOn::All || p.open)
-            .filter_map(|p| Some((p.log10_compute?, year_fraction(p.released), p.capability)))
-            .collect();
+        let (rows, baseline_rows) = training_rows(&points, &target, &options);
         let (theta, t) = (target.capability, year_fraction(target.released));
-        // The naive baseline: least squares of log10 C on Epoch's published ECI and date, on
-        // the same training rows (those with a published ECI).
-        let baseline_rows: Vec<(f64, f64, f64)> = points
-            .iter()
-            .filter(usable)
-            .filter(|p| p.released < target.released && !sibling(p, target))
-            .filter(|p| options.fit_on == FitOn::All || p.open)
-            .filter_map(|p| {
-                Some((
-                    p.log10_compute?,
-                    year_fraction(p.released),
-                    p.eci_published?,
-                ))
-            })
-            .collect();
-        let baseline = target
-            .eci_published
-            .and_then(|eci| direct(&baseline_rows, Loss::Ols, eci, t))
-            .map(|f| f.log10_compute);
         let by_direct = direct(&rows, options.loss, theta, t);
         let by_structure = structural(&rows, options.loss, target.released, theta, t);
         let chosen = match options.predictor {
@@ -392,79 +551,199 @@ pub fn run<S: Source + ?Sized>(source: &S, options: Options) -> Result<Backtest,
             Predictor::Structural => &by_structure,
         };
         let Some(chosen) = chosen else {
-            skipped.push(target.id.clone());
+            skipped.push(skip(
+                &target,
+                "too few earlier models, or a degenerate fit on them",
+            ));
             continue;
         };
         let actual = target.log10_compute.expect("targets have compute");
         let predicted = chosen.log10_compute;
         // Errors of models released strictly before this one (ties in date are not "before").
-        let earlier: Vec<f64> = predictions
-            .iter()
-            .filter(|p| p.released < target.released)
-            .map(|p| p.error.abs())
-            .collect();
-        let (w80, w90, interval) = if earlier.len() >= MIN_CONFORMAL {
-            (
-                conformal(earlier.clone(), 0.80),
-                conformal(earlier, 0.90),
-                "conformal",
-            )
-        } else {
-            let df = (chosen.n - 3) as f64;
-            let sd = chosen.spread * (1.0 + 1.0 / chosen.n as f64).sqrt();
-            (
-                student_t_quantile(0.90, df) * sd,
-                student_t_quantile(0.95, df) * sd,
-                "student_t",
-            )
+        let earlier = |f: fn(&Prediction) -> Option<f64>| -> Vec<f64> {
+            predictions
+                .iter()
+                .filter(|p| p.released < target.released)
+                .filter_map(|p| Some((f(p)? - p.log10_actual).abs()))
+                .collect()
         };
+        let (w80, w90, interval) = widths(earlier(|p| Some(p.log10_predicted)), chosen);
+        let baseline = target
+            .eci_published
+            .and_then(|eci| direct(&baseline_rows, Loss::Ols, eci, t))
+            .map(|f| {
+                let (w80, w90, _) = widths(earlier(|p| p.baseline_log10_predicted), &f);
+                (f.log10_compute, w80, w90)
+            });
         predictions.push(Prediction {
             id: target.id.clone(),
             released: target.released,
-            log10_compute: actual,
-            predicted_log10_compute: predicted,
-            direct_log10_compute: by_direct.as_ref().map(|f| f.log10_compute),
-            structural_log10_compute: by_structure.as_ref().map(|f| f.log10_compute),
+            log10_actual: actual,
+            log10_predicted: predicted,
+            direct_log10_predicted: by_direct.as_ref().map(|f| f.log10_compute),
+            structural_log10_predicted: by_structure.as_ref().map(|f| f.log10_compute),
             error: predicted - actual,
             lo80: predicted - w80,
             hi80: predicted + w80,
             lo90: predicted - w90,
             hi90: predicted + w90,
-            n_fit: chosen.n,
+            n_train: chosen.n,
             interval,
-            baseline_log10_compute: baseline,
+            placed,
+            baseline_log10_predicted: baseline.map(|b| b.0),
+            baseline_lo80: baseline.map(|b| b.0 - b.1),
+            baseline_hi80: baseline.map(|b| b.0 + b.1),
+            baseline_lo90: baseline.map(|b| b.0 - b.2),
+            baseline_hi90: baseline.map(|b| b.0 + b.2),
         });
     }
-    let n = predictions.len();
-    let Some(median_abs_log10_error) = median(predictions.iter().map(|p| p.error.abs()).collect())
-    else {
-        return Err(Error::NothingToTest {
-            needed: frontier::MIN_FIT,
-        });
+    (predictions, skipped)
+}
+
+/// The frozen-cutoff test at `cutoff`: one fit of compute on capability and date, on the vintage
+/// of that date (models published by it), predicts every later target from its capability as
+/// measured at its own publication date.
+fn frozen<S: Source + ?Sized>(
+    source: &S,
+    targets: &[Point],
+    cutoff: Date,
+    options: Options,
+) -> Option<Cutoff> {
+    let points = source.at(cutoff).ok()?;
+    let usable = |p: &&Point| p.open && (options.include_distilled || !p.distilled);
+    let rows: Rows = points
+        .iter()
+        .filter(usable)
+        .filter_map(|p| Some((p.log10_compute?, year_fraction(p.released), p.capability)))
+        .collect();
+    let baseline_rows: Rows = points
+        .iter()
+        .filter(usable)
+        .filter_map(|p| {
+            Some((
+                p.log10_compute?,
+                year_fraction(p.released),
+                p.eci_published?,
+            ))
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut baseline_errors = Vec::new();
+    let mut n_unplaced = 0;
+    for target in targets.iter().filter(|p| p.released > cutoff) {
+        // The target's capability as measured at its own publication date (every vintage is on
+        // the ECI scale); only the fit of compute on capability and date is frozen.
+        let own = source.at(target.released).ok();
+        let Some((placed, _)) = own.and_then(|points| measured(source, &points, target)) else {
+            n_unplaced += 1;
+            continue;
+        };
+        let t = year_fraction(target.released);
+        let actual = target.log10_compute.expect("targets have compute");
+        let predicted = match options.predictor {
+            Predictor::Direct => direct(&rows, options.loss, placed.capability, t),
+            Predictor::Structural => structural(&rows, options.loss, cutoff, placed.capability, t),
+        };
+        let baseline = target
+            .eci_published
+            .and_then(|eci| direct(&baseline_rows, Loss::Ols, eci, t));
+        if let (Some(p), Some(b)) = (predicted, baseline) {
+            errors.push((p.log10_compute - actual).abs());
+            baseline_errors.push((b.log10_compute - actual).abs());
+        }
+    }
+    Some(Cutoff {
+        cutoff,
+        n: errors.len(),
+        n_train: rows.len(),
+        n_unplaced,
+        median_abs_error: median(errors)?,
+        baseline_median_abs_error: median(baseline_errors)?,
+    })
+}
+
+/// The choice of predictor and loss on the targets released before [`CHOICE_CUTOFF`].
+fn choose<S: Source + ?Sized>(source: &S, targets: &[Point], options: Options) -> Choice {
+    let early: Vec<Point> = targets
+        .iter()
+        .filter(|p| p.released < CHOICE_CUTOFF)
+        .cloned()
+        .collect();
+    let runs: Vec<(Predictor, Loss, Vec<Prediction>)> = [Predictor::Direct, Predictor::Structural]
+        .into_iter()
+        .flat_map(|predictor| [Loss::Huber, Loss::Ols].map(|loss| (predictor, loss)))
+        .map(|(predictor, loss)| {
+            let o = Options {
+                predictor,
+                loss,
+                ..options
+            };
+            (predictor, loss, predict_each(source, &early, o).0)
+        })
+        .collect();
+    // The earlier targets every candidate predicts.
+    let common: Vec<&str> = early
+        .iter()
+        .map(|p| p.id.as_str())
+        .filter(|id| runs.iter().all(|r| r.2.iter().any(|p| p.id == *id)))
+        .collect();
+    let candidates: Vec<Candidate> = runs
+        .iter()
+        .map(|(predictor, loss, preds)| {
+            let errors: Vec<f64> = preds
+                .iter()
+                .filter(|p| common.contains(&p.id.as_str()))
+                .map(|p| p.error.abs())
+                .collect();
+            Candidate {
+                predictor: *predictor,
+                loss: *loss,
+                n: errors.len(),
+                median_abs_error: median(errors).unwrap_or(f64::NAN),
+            }
+        })
+        .collect();
+    let best = candidates
+        .iter()
+        .min_by(|a, b| a.median_abs_error.total_cmp(&b.median_abs_error))
+        .expect("four candidates");
+    Choice {
+        before: CHOICE_CUTOFF,
+        rule: "the lowest median |error| on the targets released before the date that every candidate predicts",
+        chosen_predictor: best.predictor,
+        chosen_loss: best.loss,
+        candidates,
+    }
+}
+
+/// Runs the backtest on the vintages of `source` with `options`.
+pub fn run<S: Source + ?Sized>(source: &S, options: Options) -> Result<Backtest, Error> {
+    let nothing = Error::NothingToTest {
+        needed: frontier::MIN_FIT,
     };
-    let covered = |lo: fn(&Prediction) -> f64, hi: fn(&Prediction) -> f64| {
-        predictions
-            .iter()
-            .filter(|p| lo(p) <= p.log10_compute && p.log10_compute <= hi(p))
-            .count() as f64
-            / n as f64
-    };
+    let every = source.at(Date::MAX).map_err(|_| nothing.clone())?;
+    let targets = targets(&every, &options);
+    let (predictions, skipped) = predict_each(source, &targets, options);
+    if predictions.is_empty() {
+        return Err(nothing);
+    }
     // Compared on the same models: those both predictors could predict.
     let both: Vec<&Prediction> = predictions
         .iter()
-        .filter(|p| p.direct_log10_compute.is_some() && p.structural_log10_compute.is_some())
+        .filter(|p| p.direct_log10_predicted.is_some() && p.structural_log10_predicted.is_some())
         .collect();
     let abs_errors = |f: fn(&Prediction) -> Option<f64>| {
         median(
             both.iter()
-                .filter_map(|p| Some((f(p)? - p.log10_compute).abs()))
+                .filter_map(|p| Some((f(p)? - p.log10_actual).abs()))
                 .collect(),
         )
     };
     let by_predictor = ByPredictor {
-        direct: abs_errors(|p| p.direct_log10_compute),
-        structural: abs_errors(|p| p.structural_log10_compute),
+        direct: abs_errors(|p| p.direct_log10_predicted),
+        structural: abs_errors(|p| p.structural_log10_predicted),
     };
+    let usable = |p: &&Point| options.include_distilled || !p.distilled;
     let full = frontier::fit(
         every.iter().filter(usable),
         every
@@ -473,20 +752,24 @@ pub fn run<S: Source + ?Sized>(source: &S, options: Options) -> Result<Backtest,
             .max()
             .expect("predictions imply points"),
     )?;
-    let same_targets = compare(predictions.iter());
-    let since_2024 = compare(predictions.iter().filter(|p| p.released.year() >= 2024));
-    let by_year = by_year(&predictions);
+    let Compared { method, baseline } = compare(predictions.iter());
+    if method.n == 0 {
+        return Err(Error::NoBaseline);
+    }
     Ok(Backtest {
-        same_targets,
-        since_2024,
-        by_year,
+        since_2024: compare(predictions.iter().filter(|p| p.released.year() >= 2024)),
+        held_out: compare(predictions.iter().filter(|p| p.released >= CHOICE_CUTOFF)),
+        cutoffs: CUTOFFS
+            .iter()
+            .filter_map(|&c| frozen(source, &targets, c, options))
+            .collect(),
+        choice: choose(source, &targets, options),
         options,
-        n,
+        n_predicted: predictions.len(),
         skipped,
-        median_abs_log10_error,
-        median_abs_log10_error_by_predictor: by_predictor,
-        coverage_80: covered(|p| p.lo80, |p| p.hi80),
-        coverage_90: covered(|p| p.lo90, |p| p.hi90),
+        method,
+        baseline,
+        median_abs_error_by_predictor: by_predictor,
         progress: Progress {
             typical_per_year: frontier::progress_factor(full.g, full.k),
             ho_2024_per_year: per_year_from_halving(8.0),
@@ -591,7 +874,10 @@ mod tests {
                     distilled: false,
                     synthetic: false,
                     developer: String::new(),
-                    eci_published: None,
+                    // Published ECI tracks capability: the baseline has rows to fit.
+                    eci_published: Some(
+                        14.0 * x + 6.0 * (year_fraction(released) - 2021.0) - 240.0,
+                    ),
                 }
             })
             .collect()
@@ -610,8 +896,8 @@ mod tests {
                 let b = run(&points, options).unwrap();
                 // The first five have fewer than five earlier models.
                 assert_eq!(b.skipped.len(), 5);
-                assert_eq!(b.n, 7);
-                assert!(b.median_abs_log10_error < 1e-6, "{options:?}: {b:?}");
+                assert_eq!(b.method.n, 7);
+                assert!(b.method.median_abs_error < 1e-6, "{options:?}: {b:?}");
             }
         }
         let b = run(&points, Options::default()).unwrap();
@@ -626,10 +912,10 @@ mod tests {
         let spread = [8.0, -8.0, 3.0, -3.0, 0.0, 6.0, -6.0, 1.0];
         let points = world(40, |i| spread[(i * 5) % spread.len()]);
         let b = run(&points, Options::default()).unwrap();
-        let by = b.median_abs_log10_error_by_predictor;
+        let by = b.median_abs_error_by_predictor;
         let (direct, structural) = (by.direct.unwrap(), by.structural.unwrap());
         assert!(direct < structural, "{direct} vs {structural}");
-        assert_eq!(b.median_abs_log10_error, direct);
+        assert_eq!(b.method.median_abs_error, direct);
         let s = run(
             &points,
             Options {
@@ -638,15 +924,15 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(s.median_abs_log10_error, structural);
+        assert_eq!(s.method.median_abs_error, structural);
         for p in &b.predictions {
-            assert_eq!(Some(p.predicted_log10_compute), p.direct_log10_compute);
-            assert_eq!(p.error, p.predicted_log10_compute - p.log10_compute);
+            assert_eq!(Some(p.log10_predicted), p.direct_log10_predicted);
+            assert_eq!(p.error, p.log10_predicted - p.log10_actual);
         }
     }
 
     #[test]
-    fn closed_models_enter_the_fits_only_when_asked() {
+    fn closed_models_never_enter_the_fits() {
         // Every third model is closed, with a compute estimate two orders of magnitude too high.
         let points: Vec<Point> = world(30, |_| 0.0)
             .into_iter()
@@ -659,26 +945,14 @@ mod tests {
                 p
             })
             .collect();
-        let published = run(&points, Options::default()).unwrap();
-        assert!(published.median_abs_log10_error < 1e-6, "{published:?}");
+        let b = run(&points, Options::default()).unwrap();
+        assert!(b.method.median_abs_error < 1e-6, "{b:?}");
         // Targets are open models only; so are the fits.
-        assert!(published
+        assert!(b
             .predictions
             .iter()
             .all(|p| points.iter().any(|q| q.id == p.id && q.open)));
-        let last = published.predictions.last().unwrap();
-        assert_eq!(last.n_fit, 19);
-        let all = run(
-            &points,
-            Options {
-                fit_on: FitOn::All,
-                loss: Loss::Ols,
-                ..Options::default()
-            },
-        )
-        .unwrap();
-        assert!(all.median_abs_log10_error > 0.1, "{all:?}");
-        assert_eq!(all.predictions.last().unwrap().n_fit, 29);
+        assert_eq!(b.predictions.last().unwrap().n_train, 19);
     }
 
     #[test]
@@ -693,11 +967,11 @@ mod tests {
                 "student_t"
             };
             assert_eq!(p.interval, kind, "{}", p.id);
-            assert!(p.lo90 <= p.lo80 && p.lo80 <= p.predicted_log10_compute);
-            assert!(p.predicted_log10_compute <= p.hi80 && p.hi80 <= p.hi90);
+            assert!(p.lo90 <= p.lo80 && p.lo80 <= p.log10_predicted);
+            assert!(p.log10_predicted <= p.hi80 && p.hi80 <= p.hi90);
             if j >= MIN_CONFORMAL {
                 let earlier = b.predictions[..j].iter().map(|q| q.error.abs()).collect();
-                let width = p.hi90 - p.predicted_log10_compute;
+                let width = p.hi90 - p.log10_predicted;
                 assert!((width - conformal(earlier, 0.90)).abs() < 1e-12, "{}", p.id);
             }
         }
@@ -772,7 +1046,7 @@ mod tests {
                 distilled: false,
                 synthetic: false,
                 developer: format!("dev{i}"),
-                eci_published: None,
+                eci_published: Some(80.0 + 3.0 * i as f64),
             });
         }
         for i in 0..4 {
@@ -786,12 +1060,76 @@ mod tests {
                 distilled: false,
                 synthetic: false,
                 developer: "Meta AI".into(),
-                eci_published: None,
+                eci_published: Some(95.0 + i as f64),
             });
         }
         let b = run(&pts, Options::default()).unwrap();
         for p in b.predictions.iter().filter(|p| p.id.starts_with("family")) {
-            assert_eq!(p.n_fit, 6, "{}", p.id);
+            assert_eq!(p.n_train, 6, "{}", p.id);
         }
+    }
+
+    #[test]
+    fn a_frozen_cutoff_fits_once_and_predicts_only_later_models() {
+        let points = world(40, |_| 0.0);
+        let b = run(&points, Options::default()).unwrap();
+        let cutoffs: Vec<Date> = b.cutoffs.iter().map(|c| c.cutoff).collect();
+        assert_eq!(cutoffs, CUTOFFS);
+        for c in &b.cutoffs {
+            let later = points.iter().filter(|p| p.released > c.cutoff).count();
+            let earlier = points.iter().filter(|p| p.released <= c.cutoff).count();
+            assert_eq!(c.n, later, "{c:?}");
+            assert_eq!(c.n_train, earlier, "{c:?}");
+            // A world on one trend: one fit at the cutoff predicts all of it.
+            assert!(c.median_abs_error < 1e-6, "{c:?}");
+            assert!(c.baseline_median_abs_error < 1e-6, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_method_is_chosen_on_targets_before_the_cutoff_alone() {
+        let spread = [8.0, -8.0, 3.0, -3.0, 0.0, 6.0, -6.0, 1.0];
+        let mut points = world(40, |i| spread[(i * 5) % spread.len()]);
+        let before = run(&points, Options::default()).unwrap().choice;
+        assert_eq!(before.candidates.len(), 4);
+        let best = before
+            .candidates
+            .iter()
+            .map(|c| c.median_abs_error)
+            .fold(f64::INFINITY, f64::min);
+        let chosen = before
+            .candidates
+            .iter()
+            .find(|c| c.predictor == before.chosen_predictor && c.loss == before.chosen_loss)
+            .unwrap();
+        assert_eq!(chosen.median_abs_error, best);
+        // Whatever happens on or after the cutoff cannot change the choice.
+        for p in points.iter_mut().filter(|p| p.released >= CHOICE_CUTOFF) {
+            p.log10_compute = p.log10_compute.map(|x| x + 3.0);
+        }
+        let after = run(&points, Options::default()).unwrap().choice;
+        let medians = |c: &Choice| {
+            c.candidates
+                .iter()
+                .map(|x| x.median_abs_error)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(medians(&before), medians(&after));
+        assert_eq!(after.chosen_loss, before.chosen_loss);
+    }
+
+    #[test]
+    fn without_a_published_eci_there_is_no_baseline_and_no_backtest() {
+        let points: Vec<Point> = world(12, |_| 0.0)
+            .into_iter()
+            .map(|p| Point {
+                eci_published: None,
+                ..p
+            })
+            .collect();
+        assert!(matches!(
+            run(&points, Options::default()),
+            Err(Error::NoBaseline)
+        ));
     }
 }

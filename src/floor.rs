@@ -35,6 +35,14 @@ use crate::frontier::{self, year_fraction, Fit, Point, Recipe};
 pub trait Source {
     /// The models published by `as_of`, with capabilities as known at `as_of`.
     fn at(&self, as_of: Date) -> Result<Arc<Vec<Point>>, Error>;
+
+    /// Model `id` placed under the capability fit of `as_of` from all its scores on benchmarks
+    /// that fit knows, evaluated then or later: how a model is measured when its own scores came
+    /// after the date (a backtest target, scored after its release), without those scores or any
+    /// later model moving the fit. Its point, with this capability; `None` where the model has
+    /// fewer than [`frontier::MIN_SCORES`] such scores. A plain list of points holds no fit: its
+    /// point stands as given.
+    fn placed(&self, id: &str, as_of: Date) -> Option<Point>;
 }
 
 impl Source for [Point] {
@@ -49,11 +57,19 @@ impl Source for [Point] {
         }
         Ok(Arc::new(known))
     }
+
+    fn placed(&self, id: &str, _as_of: Date) -> Option<Point> {
+        self.iter().find(|p| p.id == id).cloned()
+    }
 }
 
 impl Source for Vec<Point> {
     fn at(&self, as_of: Date) -> Result<Arc<Vec<Point>>, Error> {
         self.as_slice().at(as_of)
+    }
+
+    fn placed(&self, id: &str, as_of: Date) -> Option<Point> {
+        self.as_slice().placed(id, as_of)
     }
 }
 

@@ -32,7 +32,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::capability::CapabilityFit;
-use crate::registry::{Accessibility, Confidence, Registry};
+use crate::registry::{Accessibility, Confidence, Model, Registry};
 use crate::regression::{self, Loss};
 
 /// One model as the frontier sees it.
@@ -264,22 +264,33 @@ pub fn points(
         .iter()
         .filter_map(|m| {
             let c = fit.get(&m.id).filter(|c| c.n_scores >= min_scores)?;
-            let trusted = min.is_none_or(|min| m.confidence.is_some_and(|c| c >= min));
-            Some(Point {
-                id: m.id.clone(),
-                // Open models count from their weights' publication.
-                released: m.published()?,
-                capability: c.capability,
-                capability_se: c.capability_se,
-                log10_compute: m.training_compute_flop.filter(|_| trusted).map(f64::log10),
-                open: m.accessibility == Accessibility::OpenWeights,
-                distilled: m.distilled(),
-                synthetic: m.synthetic(),
-                developer: m.organization.clone(),
-                eci_published: m.eci_published,
-            })
+            point_of(m, c.capability, c.capability_se, min)
         })
         .collect()
+}
+
+/// The frontier's view of one model with this capability: `None` without a release date.
+/// Compute figures below `min` confidence are dropped.
+pub fn point_of(
+    m: &Model,
+    capability: f64,
+    capability_se: f64,
+    min: Option<Confidence>,
+) -> Option<Point> {
+    let trusted = min.is_none_or(|min| m.confidence.is_some_and(|c| c >= min));
+    Some(Point {
+        id: m.id.clone(),
+        // Open models count from their weights' publication.
+        released: m.published()?,
+        capability,
+        capability_se,
+        log10_compute: m.training_compute_flop.filter(|_| trusted).map(f64::log10),
+        open: m.accessibility == Accessibility::OpenWeights,
+        distilled: m.distilled(),
+        synthetic: m.synthetic(),
+        developer: m.organization.clone(),
+        eci_published: m.eci_published,
+    })
 }
 
 /// A synthetic world with known physics for tests: k = 15 ECI points per 10× compute, recipes

@@ -120,6 +120,25 @@ impl Source for Vintages {
             Err(source) => Err(floor::Error::Capability { as_of, source }),
         }
     }
+
+    fn placed(&self, id: &str, as_of: Date) -> Option<Point> {
+        let v = self.vintage(as_of).ok()?;
+        let scores: Vec<(&str, f64)> = self
+            .registry
+            .scores
+            .iter()
+            .filter(|s| s.model_id == id && v.fit.knows(&s.benchmark_id))
+            .map(|s| (s.benchmark_id.as_str(), s.score))
+            .collect();
+        if scores.len() < frontier::MIN_SCORES {
+            return None;
+        }
+        let (capability, capability_se) = v.fit.score_new(&scores).ok()?;
+        // Its registry facts as a point: the whole-registry points carry them (any fit will do
+        // for the facts; the capability is replaced).
+        let model = self.registry.models.iter().find(|m| m.id == id)?;
+        frontier::point_of(model, capability, capability_se, self.min_confidence)
+    }
 }
 
 impl Vintages {

@@ -435,6 +435,11 @@ impl CapabilityFit {
         Ok((self.map().apply(theta), se))
     }
 
+    /// Whether the fit has parameters for this benchmark (a model's score on it can be placed).
+    pub fn knows(&self, benchmark_id: &str) -> bool {
+        self.raw.items.contains_key(benchmark_id)
+    }
+
     /// The expected score (fraction correct) of a fitted model on a fitted benchmark.
     pub fn predict(&self, model_id: &str, benchmark_id: &str) -> Option<f64> {
         let theta = self.raw.theta.get(model_id)?;
