@@ -186,8 +186,10 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
                     }
                 }
             };
-            let findings = audit::audit(&r, &corrections);
+            let findings = audit::audit(&r, &corrections)?;
             let summary = audit::summary(&findings);
+            let facts = crate::registry::primary::facts()?;
+            let primary = crate::registry::primary::check(&r, &facts).1;
             let threshold = fail_on.map(|f| match f {
                 FailOn::Warning => Severity::Warning,
                 FailOn::Error => Severity::Error,
@@ -201,6 +203,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
                         "explanations": from,
                         "models": r.models.len(),
                         "summary": summary,
+                        "primary_sources": primary,
                         "findings": findings,
                     }),
                 )?;
@@ -237,6 +240,16 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
                     } else {
                         format!("\n  by kind: {}", kinds.join(", "))
                     }
+                )?;
+                writeln!(
+                    out,
+                    "  against the developers' own sources (data/primary_facts.csv): {} facts on {} models, {} agree ({:.1}%), {} disagree, {} missing",
+                    primary.facts,
+                    primary.models,
+                    primary.agree,
+                    100.0 * primary.agreement,
+                    primary.disagree,
+                    primary.missing
                 )?;
             }
             if failed {

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::import::INFERRED_OPEN_WEIGHTS;
 use super::names;
 use super::overrides::{Action, Override};
-use super::{Accessibility, Model, Registry};
+use super::{primary, Accessibility, Error, Model, Registry};
 
 /// Every kind of finding, for `accept` rows and the documentation.
 pub const KINDS: &[&str] = &[
@@ -32,6 +32,8 @@ pub const KINDS: &[&str] = &[
     OPEN_WITHOUT_PARAMETERS,
     MOE_WITHOUT_ACTIVE,
     COMPUTE_FAR_FROM_6ND,
+    DISAGREES_WITH_PRIMARY_SOURCE,
+    MISSING_PRIMARY_FACT,
     UNUSED_ACCEPTANCE,
 ];
 
@@ -59,6 +61,10 @@ pub const OPEN_WITHOUT_PARAMETERS: &str = "open_without_parameters";
 pub const MOE_WITHOUT_ACTIVE: &str = "moe_without_active_parameters";
 /// A compute figure more than 3× from 6·N·D of the model's own parameters and tokens.
 pub const COMPUTE_FAR_FROM_6ND: &str = "compute_far_from_6nd";
+/// A figure outside its tolerance of the developer's own (`data/primary_facts.csv`).
+pub const DISAGREES_WITH_PRIMARY_SOURCE: &str = "disagrees_with_primary_source";
+/// A figure the developer's own source gives and the registry lacks.
+pub const MISSING_PRIMARY_FACT: &str = "missing_primary_fact";
 /// An `accept` row of the overrides that matches no finding.
 pub const UNUSED_ACCEPTANCE: &str = "unused_acceptance";
 
@@ -149,7 +155,7 @@ const EARLY_ACCESS_DAYS: i32 = 7;
 const FAMILY_DAYS: i32 = 31;
 
 /// Runs every check on `registry`, with the explanations of `overrides`.
-pub fn audit(registry: &Registry, overrides: &[Override]) -> Vec<Finding> {
+pub fn audit(registry: &Registry, overrides: &[Override]) -> Result<Vec<Finding>, Error> {
     let scores = registry.scores_by_model();
     let scored = |m: &Model| scores.get(m.id.as_str()).is_some_and(|s| !s.is_empty());
     let mut findings = Vec::new();
@@ -161,6 +167,20 @@ pub fn audit(registry: &Registry, overrides: &[Override]) -> Vec<Finding> {
         open_facts(m, scored(m), &mut findings);
         compute_vs_6nd(m, scored(m), &mut findings);
     }
+    let facts = primary::facts()?;
+    for (fact, outcome) in primary::check(registry, &facts).0 {
+        let kind = match outcome {
+            primary::Outcome::Agrees => continue,
+            primary::Outcome::Disagrees { .. } => DISAGREES_WITH_PRIMARY_SOURCE,
+            primary::Outcome::Missing => MISSING_PRIMARY_FACT,
+        };
+        findings.push(Finding::new(
+            kind,
+            Severity::Warning,
+            vec![fact.registry_id.clone()],
+            primary::detail(fact, &outcome),
+        ));
+    }
     explain(&mut findings, overrides);
     findings.sort_by(|a, b| {
         b.severity
@@ -168,7 +188,7 @@ pub fn audit(registry: &Registry, overrides: &[Override]) -> Vec<Finding> {
             .then(a.kind.cmp(b.kind))
             .then(a.ids.cmp(&b.ids))
     });
-    findings
+    Ok(findings)
 }
 
 fn day_gap(a: Date, b: Date) -> i32 {

@@ -20,6 +20,7 @@ pub mod audit;
 pub mod import;
 pub mod names;
 pub mod overrides;
+pub mod primary;
 
 /// Whether a model's weights are published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
