@@ -31,7 +31,7 @@ use std::fmt;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::capability::CapabilityFit;
+use crate::capability::{self, CapabilityFit};
 use crate::registry::{Accessibility, Confidence, Model, Registry};
 use crate::regression::{self, Loss};
 
@@ -246,9 +246,9 @@ pub fn halving_months(factor_per_year: f64) -> f64 {
     }
 }
 
-/// Registry models with fewer benchmark scores than this have too uncertain a capability to place on
-/// the frontier (a single saturated benchmark says little).
-pub const MIN_SCORES: usize = 3;
+/// Registry models with fewer benchmark scores than this are not placed on the frontier
+/// ([`capability::MIN_SCORES`], the one rule).
+pub const MIN_SCORES: usize = capability::MIN_SCORES;
 
 /// The frontier's view of `registry` under `fit`: every model with a release date and at least
 /// `min_scores` scores. Compute figures below `min` confidence are dropped; the model still

@@ -49,8 +49,12 @@ pub struct Check {
     pub n_models: usize,
     pub n_calibrated: usize,
     pub n_scores: usize,
-    /// Models with both our capability and a published ECI.
+    /// Models with both our capability (from at least [`super::MIN_SCORES`] scores) and a
+    /// published ECI.
     pub n_compared: usize,
+    /// Models with a published ECI left out of the comparison for having fewer scores: the
+    /// floor never uses their capability either.
+    pub n_too_few_scores: usize,
     /// Our capability regressed on the published ECI (least squares): ours ≈ intercept + slope · ECI.
     pub slope: Option<f64>,
     pub intercept: Option<f64>,
@@ -100,8 +104,14 @@ pub fn check(
     let pairs: Vec<(f64, f64, String)> = fit
         .models
         .iter()
+        .filter(|c| c.n_scores >= super::MIN_SCORES)
         .filter_map(|c| Some((c.capability, c.eci_published?, year_of(&c.id))))
         .collect();
+    let n_too_few_scores = fit
+        .models
+        .iter()
+        .filter(|c| c.n_scores < super::MIN_SCORES && c.eci_published.is_some())
+        .count();
     let n = pairs.len();
     let ours: Vec<f64> = pairs.iter().map(|p| p.0).collect();
     let theirs: Vec<f64> = pairs.iter().map(|p| p.1).collect();
@@ -198,6 +208,7 @@ pub fn check(
         n_calibrated: fit.n_calibrated,
         n_scores: fit.n_scores,
         n_compared: n,
+        n_too_few_scores,
         slope,
         intercept,
         rmse_eci: (ours

@@ -39,6 +39,11 @@ pub use check::{check, spearman, Check};
 pub use scale::{EciMap, MapKind, Tie};
 pub use selection::{benchmark_exists_at, in_vintage, Selection};
 
+/// Models with fewer benchmark scores than this have too uncertain a capability to use: they are
+/// not placed on the frontier, and not compared with Epoch's published ECI by `--check` (a single
+/// score on a saturated or very hard benchmark says little).
+pub const MIN_SCORES: usize = 3;
+
 /// Settings of the fit; the defaults are Epoch's (`eci-public`, `src/eci/fitting.py` and
 /// `src/eci/dataloader.py`).
 #[derive(Debug, Clone, Copy)]

@@ -166,8 +166,10 @@ fn write_check(out: &mut dyn Write, fit: &CapabilityFit, c: &Check) -> Result<()
     writeln!(out, "{}", describe(fit))?;
     writeln!(
         out,
-        "against Epoch's published ECI ({} models scored by both):",
-        c.n_compared
+        "against Epoch's published ECI ({} models scored by both, with {}+ scores; {} with fewer left out):",
+        c.n_compared,
+        crate::capability::MIN_SCORES,
+        c.n_too_few_scores
     )?;
     let num = |v: Option<f64>, d: usize| v.map_or("—".into(), |x| format!("{x:.d$}"));
     writeln!(
