@@ -124,7 +124,13 @@ fn a_later_model_with_a_benchmark_of_its_own_leaves_a_vintage_fit_byte_identical
             ("name", "Later"),
             ("organization", "Test"),
             ("release_date", "2025-03-01"),
+            ("open_weights_date", "2025-03-01"),
+            ("open_weights_source", "test"),
             ("accessibility", "open_weights"),
+            // Far more capable for its compute than anything before: it would move θ* and b*.
+            ("training_compute_flop", "1e22"),
+            ("compute_basis", "declared"),
+            ("confidence", "confident"),
             ("source", "test"),
         ],
     );
@@ -174,6 +180,17 @@ fn a_later_model_with_a_benchmark_of_its_own_leaves_a_vintage_fit_byte_identical
         ])
         .success();
     assert_eq!(embedded, with_later);
+    // Nor does the floor at that date, byte for byte (its fit, θ*, b*, k and every interval).
+    let floor = |registry: Option<&str>, as_of: &str| {
+        let mut args = vec!["floor", "--as-of", as_of, "--resamples", "50", "--json"];
+        if let Some(r) = registry {
+            args.extend(["--registry", r]);
+        }
+        wd.run(&args).success()
+    };
+    assert_eq!(floor(None, "2025-01-01"), floor(Some("r"), "2025-01-01"));
+    // After its date the later model counts (so the comparison above can fail).
+    assert_ne!(floor(None, "2025-06-01"), floor(Some("r"), "2025-06-01"));
     // The whole-registry fit does see them.
     let all = wd
         .run(&["capability", "--registry", "r", "--benchmarks", "--json"])
