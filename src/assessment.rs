@@ -19,6 +19,7 @@ use crate::declaration::{self, Declaration};
 use crate::floor::{self, Floor};
 use crate::frontier::{Point, Recipe};
 use crate::hardware::chips;
+use crate::plan;
 use crate::regimes;
 use crate::registry::Registry;
 use crate::units::ParamCount;
@@ -75,6 +76,9 @@ pub struct Assessment {
     pub regimes: Vec<Verdict>,
     /// A notification record for each regime with a notification duty (the EU: two weeks).
     pub notifications: Vec<Notification>,
+    /// When a run with scheduled phases crosses each regime's threshold (empty without a
+    /// schedule).
+    pub plan: Vec<plan::Crossing>,
     pub flags: Vec<Flag>,
 }
 
@@ -357,14 +361,18 @@ pub fn assess(d: &Declaration, inputs: &Inputs) -> Result<Assessment, Error> {
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let all = regimes::all()?;
+    let plan = plan::crossings(d, &verdicts, &all, inputs.as_of);
     let mut notifications = Vec::new();
-    for (r, v) in regimes::all()?.iter().zip(&verdicts) {
+    for (r, v) in all.iter().zip(&verdicts) {
         if let Some(days) = r.notify_within_days {
-            notifications.push(notification(r, v, &total, inputs.as_of, days));
+            let known = plan.iter().find(|c| c.regime == r.id).and_then(|c| c.known);
+            notifications.push(notification(r, v, &total, inputs.as_of, known, days));
         }
     }
     Ok(Assessment {
         notifications,
+        plan,
         model: d.model.clone(),
         declaration: path.to_path_buf(),
         as_of: inputs.as_of,
@@ -682,6 +690,7 @@ fn notification(
     v: &Verdict,
     total: &Total,
     as_of: Date,
+    known: Option<Date>,
     days: i32,
 ) -> Notification {
     let mut methods = Vec::new();
@@ -717,6 +726,14 @@ fn notification(
         v.verdict,
         verdict::Outcome::Above | verdict::Outcome::Indeterminate
     );
+    // The developer knows from the schedule's crossing when that is earlier than the estimate.
+    let (knows, when) = match known {
+        Some(k) if k < as_of => (
+            k,
+            format!("the day the schedule crosses the threshold, {k}"),
+        ),
+        _ => (as_of, format!("the as-of date {as_of}")),
+    };
     Notification {
         regime: r.id.clone(),
         estimate: format!("{:.1e}", v.counted_flop),
@@ -726,12 +743,12 @@ fn notification(
         estimated_on: as_of,
         verdict: v.verdict,
         notify_by: if due {
-            as_of.checked_add(jiff::Span::new().days(days)).ok()
+            knows.checked_add(jiff::Span::new().days(days)).ok()
         } else {
             None
         },
         note: format!(
-            "{}; notify within {days} days of knowing the threshold is or will be met (taken here as the as-of date {as_of})",
+            "{}; notify within {days} days of knowing the threshold is or will be met (taken here as {when})",
             r.estimate_convention.as_deref().unwrap_or("")
         ),
     }

@@ -30,6 +30,8 @@ generator_parameters = 405e9             # N of the generating model (default: t
 operations = 6.4e24                      # the operations the developer counted
 hardware = { chip = "H100 SXM", count = 8192, hours = 720, precision = "bf16", utilisation = 0.40 }
 planned = false                          # a run not yet done (SB 53: "intends to train")
+schedule = { start = 2026-09-01, end = 2026-10-01 }  # optional: the run's dates; its operations
+                                         # accrue evenly, so classify dates each crossing
 
 [[phases]]
 kind = "synthetic_data"                  # needs public = true | false (the EU counts non-public)
@@ -158,6 +160,25 @@ pub struct Phase {
     /// A run not yet done: counted (the declaration states the run as it will be), and marked.
     #[serde(default)]
     pub planned: bool,
+    /// When the phase runs: its operations accrue evenly from `start` to `end`, so a run in
+    /// progress has a date at which it crosses each threshold (`classify` shows the plan).
+    pub schedule: Option<Schedule>,
+}
+
+/// The longest schedule a phase may have (ten years).
+pub const MAX_SCHEDULE_DAYS: i32 = 3653;
+
+/// The dates a phase runs between: it starts at the beginning of `start` and is done by the
+/// beginning of `end`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    #[serde(deserialize_with = "crate::tomlfile::date")]
+    #[schemars(with = "String")]
+    pub start: Date,
+    #[serde(deserialize_with = "crate::tomlfile::date")]
+    #[schemars(with = "String")]
+    pub end: Date,
 }
 
 /// The kinds of work a regime may or may not count. A declaration's phase maps to one (a
@@ -446,6 +467,23 @@ impl Declaration {
                     f("source_operations"),
                     "a merge_or_init phase needs the source model's training compute (source_operations)".into(),
                 ));
+            }
+            if let Some(sch) = &p.schedule {
+                if sch.end <= sch.start {
+                    return Err(bad(
+                        f("schedule.end"),
+                        format!("{} is not after schedule.start {}", sch.end, sch.start),
+                    ));
+                }
+                if (sch.end - sch.start).get_days() > MAX_SCHEDULE_DAYS {
+                    return Err(bad(
+                        f("schedule.end"),
+                        format!(
+                            "{} is more than {MAX_SCHEDULE_DAYS} days after schedule.start {}: a training run, not a decade",
+                            sch.end, sch.start
+                        ),
+                    ));
+                }
             }
             if let Some(h) = &p.hardware {
                 check(f("hardware.count"), Some(h.count), &CHIPS)?;

@@ -38,8 +38,8 @@ with the capability fit of that date, fitted once per vintage and shared.
   moving floor, with its history, projection and checks; [`regression`]: the small
   least-squares fits (ordinary and Huber-robust) behind them;
 - [`checkpoint`]: exact parameter counts from safetensors headers;
-- [`declaration`], [`compute`], [`verdict`], [`assessment`]: a declared training run, its
-  operations and where they fall;
+- [`declaration`], [`compute`], [`verdict`], [`assessment`], [`plan`]: a declared training run,
+  its operations, where they fall, and when a run in progress crosses each threshold;
 - [`regimes`], [`counting`]: every threshold capfloor applies, with its legal status, versions,
   source and what it counts;
 - [`report`]: charts, fingerprints and the technical-opinion dossier;
@@ -65,6 +65,7 @@ pub mod floor;
 pub mod frontier;
 pub mod fsio;
 pub mod hardware;
+pub mod plan;
 pub mod regimes;
 pub mod registry;
 pub mod regression;

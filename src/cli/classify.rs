@@ -38,6 +38,11 @@ pub struct Args {
     /// repeatable). An unknown id is an error, never a gate that passes.
     #[arg(long = "regime", value_name = "ID")]
     pub regimes: Vec<String>,
+    /// Require a schedule: a phase with `schedule = { start, end }`, whose operations accrue
+    /// evenly, so that each threshold's crossing date and notification date are shown. Without
+    /// one this is an error (exit 2), not a plan that silently shows nothing.
+    #[arg(long)]
+    pub plan: bool,
     #[command(flatten)]
     pub method: Method,
     #[arg(long)]
@@ -50,7 +55,7 @@ pub enum FailOn {
     Indeterminate,
 }
 
-/// Builds the assessment the classify and dossier commands share.
+/// Builds the assessment classify prints: the declaration, at the vintage of the as-of date.
 pub fn assessment(
     declaration: &std::path::Path,
     checkpoint: Option<&std::path::Path>,
@@ -109,6 +114,12 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
         &args.method,
         sources,
     )?;
+    if args.plan && a.plan.is_empty() {
+        return Err(Error::Usage(format!(
+            "--plan: no phase of {} has a schedule (schedule = {{ start = DATE, end = DATE }})",
+            args.declaration.display()
+        )));
+    }
     if args.json {
         write_json(out, &a)?;
     } else {
@@ -259,8 +270,44 @@ fn print(out: &mut dyn Write, a: &Assessment) -> std::io::Result<()> {
             )?;
         }
     }
+    print_plan(out, a)?;
     for f in &a.flags {
         writeln!(out, "flag: {}", f.message)?;
+    }
+    Ok(())
+}
+
+/// When the scheduled run crosses each threshold, and when each notification is due.
+fn print_plan(out: &mut dyn Write, a: &Assessment) -> std::io::Result<()> {
+    if a.plan.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "  {:<26} {:<12} {:<23} {:<11} notify by",
+        "plan: regime", "crosses on", "(estimate high – low)", "known"
+    )?;
+    let day = |d: Option<jiff::civil::Date>| d.map_or("–".to_string(), |d| d.to_string());
+    for c in &a.plan {
+        let when = match c.status {
+            "before_schedule" => "already".to_string(),
+            "never" => "never".to_string(),
+            _ => day(c.crossing),
+        };
+        writeln!(
+            out,
+            "  {:<26} {:<12} {:<23} {:<11} {}{}",
+            c.regime,
+            when,
+            match (c.crossing_early, c.crossing_late) {
+                (None, None) => "–".to_string(),
+                (e, l) => format!("{} – {}", day(e), day(l)),
+            },
+            day(c.known),
+            day(c.notify_by),
+            if c.overdue { " (overdue)" } else { "" }
+        )?;
     }
     Ok(())
 }

@@ -510,3 +510,125 @@ fn the_eu_notification_record_gives_estimate_method_assumptions_and_date() {
     let v = classify(&wd, "small.toml");
     assert!(v["notifications"][0]["notify_by"].is_null());
 }
+
+#[test]
+fn a_scheduled_run_is_dated_where_each_regime_crosses_and_the_notification_follows() {
+    // 8e24 done, then 6e24 of RL accruing evenly over November and December 2026: the EU's
+    // 10^25 is crossed once a third of the RL is in, on the 21st day (2026-11-21).
+    let run = "[model]\nname = \"R\"\ndeveloper = \"D\"\nweights_published = false\nparameters_active = 2e11\n\n\
+               [[phases]]\nkind = \"pretraining\"\noperations = 8e24\n\n\
+               [[phases]]\nkind = \"rl\"\noperations = 6e24\nplanned = true\n\
+               schedule = { start = 2026-11-01, end = 2026-12-31 }\n";
+    let wd = Workdir::new();
+    wd.write("run.toml", run);
+    let at = |as_of: &str| {
+        wd.run(&[
+            "classify",
+            "--declaration",
+            "run.toml",
+            "--as-of",
+            as_of,
+            "--resamples",
+            "20",
+            "--plan",
+            "--json",
+        ])
+        .json()
+    };
+    let v = at("2026-11-05");
+    let eu = v["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["regime"] == "eu-ai-act-systemic-risk")
+        .unwrap()
+        .clone();
+    assert_eq!(eu["status"], "crosses");
+    assert_eq!(eu["crossing"], "2026-11-21");
+    // Known from the plan on the as-of date, before the crossing: notify two weeks later.
+    assert_eq!(eu["known"], "2026-11-05");
+    assert_eq!(eu["notify_by"], "2026-11-19");
+    assert_eq!(eu["overdue"], false);
+    assert_eq!(v["notifications"][0]["notify_by"], "2026-11-19");
+    // The 10^26 regimes are never reached by this plan; the GPAI criterion was met before it.
+    let status = |v: &serde_json::Value, id: &str| {
+        v["plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["regime"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status(&v, "ca-sb53"), "never");
+    assert_eq!(status(&v, "eu-gpai"), "before_schedule");
+    // Estimated after the crossing: the developer knew on the crossing day, so the
+    // notification is due from then, and overdue by 2026-12-20.
+    let late = at("2026-12-20");
+    let eu = &late["plan"].as_array().unwrap()[1];
+    assert_eq!(eu["known"], "2026-11-21");
+    assert_eq!(eu["notify_by"], "2026-12-05");
+    assert_eq!(eu["overdue"], true);
+    assert_eq!(late["notifications"][0]["notify_by"], "2026-12-05");
+    let human = wd
+        .run(&[
+            "classify",
+            "--declaration",
+            "run.toml",
+            "--as-of",
+            "2026-11-05",
+            "--resamples",
+            "20",
+        ])
+        .success();
+    assert!(human.contains("plan: regime"), "{human}");
+    assert!(human.contains("2026-11-21"), "{human}");
+}
+
+#[test]
+fn a_plan_needs_a_schedule_and_a_schedule_needs_an_end_after_its_start() {
+    let wd = Workdir::new();
+    wd.write("m.toml", MINIMAL);
+    let err = wd
+        .run(&[
+            "classify",
+            "--declaration",
+            "m.toml",
+            "--as-of",
+            "2026-11-01",
+            "--plan",
+        ])
+        .bad_input();
+    assert!(err.contains("--plan") && err.contains("m.toml"), "{err}");
+    wd.write(
+        "s.toml",
+        format!("{MINIMAL}schedule = {{ start = 2026-11-01, end = 2026-10-01 }}\n"),
+    );
+    let err = wd
+        .run(&[
+            "classify",
+            "--declaration",
+            "s.toml",
+            "--as-of",
+            "2026-11-01",
+        ])
+        .bad_input();
+    assert!(
+        err.contains("s.toml") && err.contains("phases[0].schedule.end"),
+        "{err}"
+    );
+    wd.write(
+        "l.toml",
+        format!("{MINIMAL}schedule = {{ start = 2026-11-01, end = 2046-10-01 }}\n"),
+    );
+    let err = wd
+        .run(&[
+            "classify",
+            "--declaration",
+            "l.toml",
+            "--as-of",
+            "2026-11-01",
+        ])
+        .bad_input();
+    assert!(err.contains("3653 days"), "{err}");
+}

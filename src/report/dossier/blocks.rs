@@ -94,6 +94,42 @@ pub(super) fn blocks(d: &Dossier) -> Vec<Block> {
         b.push(Block::List(n.assumptions.clone()));
     }
 
+    if !a.plan.is_empty() {
+        b.push(Block::Heading(
+            "Plan: when the scheduled run crosses each threshold".into(),
+        ));
+        let day = |d: Option<jiff::civil::Date>| d.map_or("–".to_string(), |d| d.to_string());
+        b.push(Block::Table(
+            vec![
+                "regime".into(),
+                "crosses on".into(),
+                "estimate high – low".into(),
+                "known".into(),
+                "notify by".into(),
+            ],
+            a.plan
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.regime.clone(),
+                        match c.status {
+                            "before_schedule" => "before the schedule".to_string(),
+                            "never" => "never".to_string(),
+                            _ => day(c.crossing),
+                        },
+                        format!("{} – {}", day(c.crossing_early), day(c.crossing_late)),
+                        day(c.known),
+                        format!(
+                            "{}{}",
+                            day(c.notify_by),
+                            if c.overdue { " (overdue)" } else { "" }
+                        ),
+                    ]
+                })
+                .collect(),
+        ));
+    }
+
     b.push(Block::Heading("Weights".into()));
     if d.hashed {
         b.push(Block::Table(
