@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::capability::{self, CapabilityFit};
 use crate::checkpoint::{self, Inspection};
-use crate::compute::{self, Flag, Inherited, Total};
+use crate::compute::{self, Flag, Inherited, Total, UnknownBase};
 use crate::counting;
 use crate::declaration::{self, Declaration};
 use crate::floor::{self, Floor};
@@ -197,41 +197,55 @@ pub fn validate(d: &Declaration, inputs: &Context) -> Result<Validated, Error> {
         }
     }
 
+    let mut base_unknown = None;
     let base = match &d.base_model {
         None => None,
         Some(b) => match (&b.registry_id, b.operations) {
             (Some(id), _) => {
-                // Ids match in any case (an exact match first).
-                let m = match inputs.registry.model(id) {
-                    Ok(m) => m,
-                    Err(e) => inputs
-                        .registry
-                        .models
-                        .iter()
-                        .find(|m| m.id.eq_ignore_ascii_case(id))
-                        .ok_or_else(|| {
-                            field_error(path, "base_model.registry_id", e.to_string())
-                        })?,
-                };
-                let flop = m.training_compute_flop.ok_or_else(|| {
-                    field_error(path, "base_model.registry_id", format!("{id} has no training-compute figure in the registry; give base_model.operations instead"))
-                })?;
-                Some(Inherited {
-                    flop,
-                    from: m.id.clone(),
-                    source: format!("registry: {} ({})", m.source, inputs.registry.origin),
-                })
+                // Ids match in any case.
+                let m = inputs
+                    .registry
+                    .model(id)
+                    .map_err(|e| field_error(path, "base_model.registry_id", e.to_string()))?;
+                match (m.training_compute_flop, b.systemic_risk) {
+                    (Some(flop), _) => Some(Inherited {
+                        flop,
+                        from: m.id.clone(),
+                        source: format!("registry: {} ({})", m.source, inputs.registry.origin),
+                    }),
+                    (None, Some(systemic_risk)) => {
+                        base_unknown = Some(UnknownBase {
+                            from: m.id.clone(),
+                            systemic_risk,
+                        });
+                        None
+                    }
+                    (None, None) => {
+                        return Err(field_error(path, "base_model.registry_id", format!("{id} has no training-compute figure in the registry; give base_model.operations instead, or systemic_risk = true or false to use the EU's fallback for an unknown compute")));
+                    }
+                }
             }
             (None, Some(flop)) => Some(Inherited {
                 flop,
                 from: "declared base model".into(),
                 source: b.source.clone().unwrap_or_else(|| "declaration".into()),
             }),
-            (None, None) => unreachable!("validation requires one of registry_id and operations"),
+            (None, None) => {
+                base_unknown = Some(UnknownBase {
+                    from: b
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| "the declared base model".into()),
+                    systemic_risk: b.systemic_risk.expect(
+                        "validation requires systemic_risk without registry_id or operations",
+                    ),
+                });
+                None
+            }
         },
     };
 
-    let total = estimate(d, path, active.clone(), base)?;
+    let total = estimate(d, path, active.clone(), base, base_unknown)?;
     flags.splice(0..0, total.flags.iter().cloned());
 
     let implied_capability = if d.benchmarks.is_empty() {
@@ -267,10 +281,12 @@ pub fn estimate(
     path: &Path,
     active: Option<(f64, String)>,
     base: Option<Inherited>,
+    base_unknown: Option<UnknownBase>,
 ) -> Result<Total, Error> {
     let compute_inputs = compute::Inputs {
         active_parameters: active,
         base,
+        base_unknown,
         peak: &chips::peak,
     };
     compute::estimate(d, &compute_inputs).map_err(|e| match e {
@@ -419,8 +435,14 @@ pub fn regime_verdict(
     let standing = r.standing(as_of);
     let counted = counting::count(r, total);
     let relative = standing.version.base_divisor.is_some();
-    let base_flop = total.base.as_ref().map(|b| b.flop);
-    let threshold = r.threshold_of(&standing.version, floor_flop, base_flop);
+    let base = match (&total.base, &total.base_unknown) {
+        (Some(b), _) => regimes::BaseCompute::Known(b.flop),
+        (None, Some(u)) => regimes::BaseCompute::Unknown {
+            systemic_risk: u.systemic_risk,
+        },
+        (None, None) => regimes::BaseCompute::None,
+    };
+    let threshold = r.threshold_of(&standing.version, floor_flop, base);
     let mut v = verdict::judge(
         &threshold,
         counted.flop,
@@ -429,7 +451,18 @@ pub fn regime_verdict(
         weights_published,
     );
     let mut reasons = Vec::new();
-    if relative && total.base.is_none() {
+    if let (true, None, Some(u)) = (relative, &total.base, &total.base_unknown) {
+        reasons.push(format!(
+            "modification compute {:.2e} FLOP against the fallback for a base model of unknown compute ({}, declared {})",
+            counted.flop,
+            u.from,
+            if u.systemic_risk {
+                "a systemic-risk model"
+            } else {
+                "a general-purpose model without systemic risk"
+            }
+        ));
+    } else if relative && total.base.is_none() {
         // A modification rule has nothing to compare with when no model was modified.
         v.verdict = verdict::Outcome::NotApplicable;
         reasons.push(
@@ -664,20 +697,49 @@ fn modality_test(r: &regimes::Regime, v: &mut Verdict, generates: Option<&[Strin
 /// A modification above its threshold of a base model above `inherits_from`'s threshold makes a
 /// new model that inherits that regime's presumption (the EU: a modifier of a systemic-risk model).
 fn inherited_presumption(r: &regimes::Regime, v: &mut Verdict, total: &Total) -> Result<(), Error> {
-    let (Some(id), Some(base)) = (&r.inherits_from, &total.base) else {
+    let Some(id) = &r.inherits_from else {
         return Ok(());
     };
     let parent = regimes::get(id)?;
-    let over = parent.comparison.holds(base.flop, parent.threshold_flop);
+    // Whether the base model is above the parent regime's threshold, and why.
+    let (over, base) = match (&total.base, &total.base_unknown) {
+        (Some(b), _) => (
+            parent.comparison.holds(b.flop, parent.threshold_flop),
+            format!(
+                "{}'s {:.2e} FLOP is {} the {} threshold {:.2e}",
+                b.from,
+                b.flop,
+                if parent.comparison.holds(b.flop, parent.threshold_flop) {
+                    "above"
+                } else {
+                    "not above"
+                },
+                parent.short,
+                parent.threshold_flop
+            ),
+        ),
+        (None, Some(u)) => (
+            u.systemic_risk,
+            format!(
+                "{} is declared {} (its compute is unknown)",
+                u.from,
+                if u.systemic_risk {
+                    "a systemic-risk model"
+                } else {
+                    "a model without systemic risk"
+                }
+            ),
+        ),
+        (None, None) => return Ok(()),
+    };
     let reason = match (v.verdict, over) {
         (verdict::Outcome::Above, true) => format!(
-            "{}'s {:.2e} FLOP is above the {} threshold {:.2e}: the new model is presumed to be under {} too",
-            base.from, base.flop, parent.short, parent.threshold_flop, parent.id
+            "{base}: the new model is presumed to be under {} too",
+            parent.id
         ),
-        (verdict::Outcome::Above, false) => format!(
-            "{}'s {:.2e} FLOP is not above the {} threshold {:.2e}: the new model inherits no presumption",
-            base.from, base.flop, parent.short, parent.threshold_flop
-        ),
+        (verdict::Outcome::Above, false) => {
+            format!("{base}: the new model inherits no presumption")
+        }
         _ => return Ok(()),
     };
     v.reasons.push(reason);

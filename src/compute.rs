@@ -74,6 +74,14 @@ pub struct Inherited {
     pub source: String,
 }
 
+/// A base model declared without a compute figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnknownBase {
+    pub from: String,
+    /// A general-purpose AI model with systemic risk (as declared).
+    pub systemic_risk: bool,
+}
+
 /// The declaration's total operations as an interval.
 #[derive(Debug, Clone, Serialize)]
 pub struct Total {
@@ -81,6 +89,10 @@ pub struct Total {
     pub operations_flop_lo: f64,
     pub operations_flop_hi: f64,
     pub base: Option<Inherited>,
+    /// A base model whose training compute is unknown (nothing is inherited; relative regimes
+    /// take their fallback threshold).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_unknown: Option<UnknownBase>,
     pub phases: Vec<PhaseEstimate>,
     pub flags: Vec<Flag>,
 }
@@ -97,6 +109,7 @@ pub struct Inputs<'a> {
     /// Active parameters per token and where the figure comes from.
     pub active_parameters: Option<(f64, String)>,
     pub base: Option<Inherited>,
+    pub base_unknown: Option<UnknownBase>,
     /// Peak throughput of a chip at a precision, or why there is none.
     pub peak: &'a dyn Fn(&str, &str) -> Result<Peak, String>,
 }
@@ -163,6 +176,7 @@ pub fn estimate(d: &Declaration, inputs: &Inputs) -> Result<Total, Error> {
         operations_flop_lo: inherited + phases.iter().map(|p| p.flop_lo).sum::<f64>(),
         operations_flop_hi: inherited + phases.iter().map(|p| p.flop_hi).sum::<f64>(),
         base,
+        base_unknown: inputs.base_unknown.clone(),
         phases,
         flags,
     })
@@ -323,6 +337,7 @@ mod tests {
         Inputs {
             active_parameters: Some((7e9, "declaration".into())),
             base: None,
+            base_unknown: None,
             peak: &h100,
         }
     }

@@ -18,7 +18,8 @@ revenue_usd = 7.5e8                      # gross revenue with affiliates, in rev
 revenue_year = 2025
 
 [base_model]                             # optional: a registry model whose compute is inherited
-registry_id = "llama-3.1-70b"            # or: operations = 7.9e24 and source = "…"
+registry_id = "llama-3.1-70b"            # or: operations = 7.9e24 and source = "…"; or, compute
+                                         # unknown: name = "…" and systemic_risk = true | false
 
 [[phases]]
 kind = "pretraining"                     # pretraining, midtraining, finetuning, rl,
@@ -110,6 +111,12 @@ pub struct BaseModel {
     pub operations: Option<f64>,
     /// Where an explicit figure comes from.
     pub source: Option<String>,
+    /// The base model's name, when its compute is unknown (neither of the above).
+    pub name: Option<String>,
+    /// Whether the base model is a general-purpose AI model with systemic risk. Needed when its
+    /// compute is unknown: the EU one-third rule then takes one third of 10^25 (true) or of
+    /// 10^23 (false).
+    pub systemic_risk: Option<bool>,
 }
 
 /// A stage of training.
@@ -374,10 +381,11 @@ impl Declaration {
                         "give registry_id or operations, not both".into(),
                     ))
                 }
+                (None, None) if b.systemic_risk.is_some() => {}
                 (None, None) => {
                     return Err(bad(
                         "base_model".into(),
-                        "give registry_id (a registry model) or operations".into(),
+                        "give registry_id (a registry model) or operations, or, when its compute is unknown, systemic_risk = true or false (the EU one-third rule then takes a third of 10^25 or of 10^23)".into(),
                     ))
                 }
                 _ => check(

@@ -172,6 +172,17 @@ impl TryFrom<RawRegime> for Regime {
     }
 }
 
+/// What a regime relative to a base model knows of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BaseCompute {
+    /// No base model: not a modification.
+    None,
+    /// The base model's training compute.
+    Known(f64),
+    /// A base model whose compute is unknown, and whether it is a systemic-risk model.
+    Unknown { systemic_risk: bool },
+}
+
 /// One version of a regime's threshold and the dates it is in force.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -186,8 +197,12 @@ pub struct Version {
     pub comparison: Comparison,
     /// The threshold is the base model's training compute divided by this (3: the EU one-third
     /// rule, kept a divisor so that the boundary is exact); `threshold_flop` applies when that
-    /// compute is unknown.
+    /// compute is unknown and the base model is a systemic-risk model.
     pub base_divisor: Option<f64>,
+    /// The threshold when the base model's compute is unknown and it is a general-purpose model
+    /// without systemic risk (the EU: one third of 10^23).
+    #[serde(default)]
+    pub unknown_gpai_base_threshold_flop: Option<f64>,
     /// The figure was found in the primary text (true) or only as reported (false).
     pub confirmed: bool,
     pub source: String,
@@ -461,29 +476,36 @@ impl Regime {
     /// The latest version's threshold; `floor_flop` applies to moving-floor regimes.
     pub fn threshold(&self, floor_flop: Option<f64>) -> Threshold {
         let latest = self.versions.last().expect("a regime has a version");
-        self.threshold_of(latest, floor_flop, None)
+        self.threshold_of(latest, floor_flop, BaseCompute::None)
     }
 
-    /// The threshold of `version`; `floor_flop` applies to moving-floor regimes, `base_flop` (the
-    /// base model's training compute) to a regime relative to it.
+    /// The threshold of `version`; `floor_flop` applies to moving-floor regimes, `base` (the
+    /// base model's training compute, or whether a base of unknown compute is a systemic-risk
+    /// model) to a regime relative to it.
     pub fn threshold_of(
         &self,
         version: &Version,
         floor_flop: Option<f64>,
-        base_flop: Option<f64>,
+        base: BaseCompute,
     ) -> Threshold {
         let threshold_flop = version.threshold_flop;
-        let (flop, basis) = match (
-            version.base_divisor,
-            base_flop,
-            self.moving_floor,
-            floor_flop,
-        ) {
-            (Some(q), Some(b), _, _) => (b / q, format!("1/{q} of the base model's {b:.2e} FLOP")),
-            (Some(q), None, _, _) => (
+        let (flop, basis) = match (version.base_divisor, base, self.moving_floor, floor_flop) {
+            (Some(q), BaseCompute::Known(b), _, _) => {
+                (b / q, format!("1/{q} of the base model's {b:.2e} FLOP"))
+            }
+            (Some(q), BaseCompute::Unknown { systemic_risk: false }, _, _)
+                if version.unknown_gpai_base_threshold_flop.is_some() =>
+            {
+                let t = version.unknown_gpai_base_threshold_flop.unwrap_or(threshold_flop);
+                (
+                    t,
+                    format!("{t:.2e} FLOP: 1/{q} of 10^23, for a general-purpose base model without systemic risk whose compute is unknown"),
+                )
+            }
+            (Some(q), _, _, _) => (
                 threshold_flop,
                 format!(
-                    "{threshold_flop:.2e} FLOP: 1/{q} of a base model whose compute is unknown"
+                    "{threshold_flop:.2e} FLOP: 1/{q} of 10^25, for a systemic-risk base model whose compute is unknown"
                 ),
             ),
             (None, _, true, Some(f)) if f > threshold_flop => (

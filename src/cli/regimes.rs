@@ -39,6 +39,9 @@ pub struct Entry {
     pub comparison: Comparison,
     /// The threshold is the base model's compute divided by this (3: the EU one-third rule).
     pub base_divisor: Option<f64>,
+    /// The threshold for a general-purpose base model without systemic risk whose compute is
+    /// unknown (`threshold_flop` is that for a systemic-risk one).
+    pub unknown_gpai_base_threshold_flop: Option<f64>,
     pub threshold_confirmed: bool,
     pub version_from: Option<Date>,
     pub version_until: Option<Date>,
@@ -103,6 +106,7 @@ pub fn table(as_of: Date) -> Result<Table, Error> {
                 threshold_flop: s.version.threshold_flop,
                 comparison: s.version.comparison,
                 base_divisor: s.version.base_divisor,
+                unknown_gpai_base_threshold_flop: s.version.unknown_gpai_base_threshold_flop,
                 threshold_confirmed: s.version.confirmed,
                 version_from: s.version.from,
                 version_until: s.version.until,
@@ -143,12 +147,16 @@ fn print(out: &mut dyn Write, t: &Table) -> std::io::Result<()> {
     writeln!(out, "Compute regimes as of {}", t.as_of)?;
     for e in &t.regimes {
         let op = e.comparison.symbol();
-        let threshold = match e.base_divisor {
-            Some(q) => format!(
+        let threshold = match (e.base_divisor, e.unknown_gpai_base_threshold_flop) {
+            (Some(q), Some(g)) => format!(
+                "{op} 1/{q} of the base model's compute (when unknown: {op} {:.2e} FLOP for a systemic-risk base, {op} {g:.2e} for another general-purpose one)",
+                e.threshold_flop
+            ),
+            (Some(q), None) => format!(
                 "{op} 1/{q} of the base model's compute ({op} {:.2e} FLOP when unknown)",
                 e.threshold_flop
             ),
-            None => format!("{op} {:.2e} FLOP", e.threshold_flop),
+            (None, _) => format!("{op} {:.2e} FLOP", e.threshold_flop),
         };
         writeln!(out)?;
         writeln!(out, "{} — {}", e.id, e.name)?;

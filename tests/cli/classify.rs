@@ -632,3 +632,48 @@ fn a_plan_needs_a_schedule_and_a_schedule_needs_an_end_after_its_start() {
         .bad_input();
     assert!(err.contains("3653 days"), "{err}");
 }
+
+#[test]
+fn a_base_model_of_unknown_compute_takes_the_eus_fallback_by_its_class() {
+    // Commission guidelines C(2025) 5045: one third of 10^25 for a systemic-risk model, of 10^23
+    // for another general-purpose model, when the original's compute is unknown.
+    let wd = Workdir::new();
+    let modified = |systemic: &str| {
+        format!("[model]\nname = \"M\"\ndeveloper = \"D\"\nweights_published = false\n\n[base_model]\nname = \"Their model\"\nsystemic_risk = {systemic}\n\n[[phases]]\nkind = \"finetuning\"\noperations = 5e22\n")
+    };
+    wd.write("gpai.toml", modified("false"));
+    let v = classify(&wd, "gpai.toml");
+    let m = regime(&v, "eu-downstream-modifier");
+    assert_eq!(m["verdict"], "above");
+    assert!((m["threshold_flop"].as_f64().unwrap() - 1e23 / 3.0).abs() < 1e8);
+    assert!(m["reasons"].to_string().contains("unknown compute"), "{m}");
+    assert!(
+        m["reasons"].to_string().contains("inherits no presumption"),
+        "{m}"
+    );
+    // Nothing is inherited into the totals that count the base model.
+    assert_eq!(regime(&v, "ca-sb53")["counted_flop"].as_f64(), Some(5e22));
+    wd.write("systemic.toml", modified("true"));
+    let v = classify(&wd, "systemic.toml");
+    let m = regime(&v, "eu-downstream-modifier");
+    assert_eq!(m["verdict"], "below");
+    assert!((m["threshold_flop"].as_f64().unwrap() - 1e25 / 3.0).abs() < 1e10);
+    // Neither a figure nor a class: exit 2, naming the field and what to give.
+    wd.write(
+        "neither.toml",
+        "[model]\nname = \"M\"\ndeveloper = \"D\"\nweights_published = false\n\n[base_model]\nname = \"Their model\"\n\n[[phases]]\nkind = \"finetuning\"\noperations = 5e22\n",
+    );
+    let err = wd
+        .run(&[
+            "classify",
+            "--declaration",
+            "neither.toml",
+            "--as-of",
+            "2026-11-01",
+        ])
+        .bad_input();
+    assert!(
+        err.contains("neither.toml") && err.contains("systemic_risk"),
+        "{err}"
+    );
+}

@@ -160,6 +160,7 @@ fn sensitivity(
                 r.declaration_path,
                 active.clone(),
                 a.compute.base.clone(),
+                a.compute.base_unknown.clone(),
             )?;
             let value = format!("× {factor}");
             rows.push(row(
