@@ -549,6 +549,7 @@ mod tests {
                 "ny-raise",
                 "kr-ai-basic-act",
                 "il-sb315",
+                "us-s2938",
                 "eu-downstream-modifier"
             ]
         );

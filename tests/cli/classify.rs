@@ -86,6 +86,7 @@ fn the_worked_examples_land_where_their_arithmetic_says() {
                 "ny-raise",
                 "kr-ai-basic-act",
                 "il-sb315",
+                "us-s2938",
                 "eu-downstream-modifier"
             ]
         );

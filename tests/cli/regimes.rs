@@ -18,7 +18,7 @@ fn the_table_lists_every_regime_at_its_date() {
         .run(&["regimes", "--as-of", "2026-12-01", "--json"])
         .json();
     assert_eq!(v["as_of"], "2026-12-01");
-    assert_eq!(v["regimes"].as_array().unwrap().len(), 9);
+    assert_eq!(v["regimes"].as_array().unwrap().len(), 10);
     let e4 = entry(&v, "4e091");
     assert_eq!(e4["state"], "not_enforced");
     assert_eq!(
@@ -41,6 +41,9 @@ fn the_table_lists_every_regime_at_its_date() {
     assert_eq!(entry(&v, "ny-raise")["threshold_confirmed"], false);
     assert_eq!(entry(&v, "ca-sb53")["revenue_usd_above"], 500e6);
     assert_eq!(entry(&v, "il-sb315")["state"], "proposed");
+    // A federal draft: recorded as proposed, its figure unconfirmed until read in the text.
+    assert_eq!(entry(&v, "us-s2938")["state"], "proposed");
+    assert_eq!(entry(&v, "us-s2938")["threshold_confirmed"], false);
     assert_eq!(entry(&v, "eu-downstream-modifier")["base_divisor"], 3.0);
     // Another date, another standing.
     let v = wd
