@@ -4,12 +4,10 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use capfloor::cli::{self, Cli, Exit};
+use capfloor::cli::{self, Exit};
 
 fn main() -> ExitCode {
-    let args = match Cli::try_parse() {
+    let args = match cli::parse_from(std::env::args_os()) {
         Ok(args) => args,
         Err(e) => {
             // Usage errors (exit 2), --help and --version (exit 0). A closed or full stream is

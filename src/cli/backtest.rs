@@ -14,6 +14,8 @@ use crate::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub sources: crate::cli::Sources,
     /// Include distilled models (left out by default: their compute understates their recipe).
     #[arg(long)]
     pub include_distilled: bool,
@@ -30,6 +32,7 @@ pub struct Args {
     /// List every prediction, and every target skipped with the reason.
     #[arg(long)]
     pub verbose: bool,
+    /// Print JSON (keys documented in the README) instead of the human summary.
     #[arg(long)]
     pub json: bool,
 }

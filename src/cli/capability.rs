@@ -18,6 +18,8 @@ use crate::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub sources: crate::cli::Sources,
     /// Only models with published weights.
     #[arg(long)]
     pub open: bool,
@@ -35,6 +37,7 @@ pub struct Args {
     /// Seed for choosing the hidden scores of --check.
     #[arg(long, default_value_t = 4091)]
     pub seed: u64,
+    /// Print JSON (keys documented in the README) instead of the human summary.
     #[arg(long)]
     pub json: bool,
 }

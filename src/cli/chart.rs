@@ -22,10 +22,14 @@ use crate::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub sources: crate::cli::Sources,
+    /// Which chart: the floor over time, capability against compute, the efficiency trend, or
+    /// the projection's fan.
     #[arg(value_enum)]
     pub kind: Kind,
     /// Output file; the extension (.svg or .png) picks the format.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE")]
     pub out: PathBuf,
     /// Replace --out even if it is not a chart capfloor wrote (never an input of the run).
     #[arg(long)]
@@ -159,6 +163,7 @@ mod tests {
     /// The arguments `reports/regenerate.sh` gives each chart, with `resamples` resamples.
     fn report_args(kind: Kind, resamples: usize) -> Args {
         Args {
+            sources: crate::cli::Sources::default(),
             kind,
             out: PathBuf::from("unused.png"),
             force: false,

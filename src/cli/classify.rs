@@ -21,6 +21,8 @@ use crate::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub sources: crate::cli::Sources,
     /// The training-compute declaration (TOML; see docs/declaration.md).
     #[arg(long, value_name = "FILE")]
     pub declaration: PathBuf,
@@ -45,6 +47,7 @@ pub struct Args {
     pub plan: bool,
     #[command(flatten)]
     pub method: Method,
+    /// Print JSON (keys documented in the README) instead of the human summary.
     #[arg(long)]
     pub json: bool,
 }
@@ -70,7 +73,7 @@ pub fn assessment(
     let registry = &vintages.registry;
     let (fit, pts) = vintages.fit_and_points(as_of)?;
     let fit = &fit;
-    assessment::assess(
+    let a = assessment::assess(
         &d,
         &assessment::Inputs {
             declaration_path: declaration,
@@ -81,7 +84,10 @@ pub fn assessment(
             points: &pts,
             floor_options: method.options(),
         },
-    )
+    )?;
+    // After the work: a run that fails says only why.
+    sources.warn_if_stale(registry, as_of);
+    Ok(a)
 }
 
 /// The `--regime` ids as data/regimes.toml spells them (matched case-insensitively), or exit 2

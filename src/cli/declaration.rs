@@ -17,6 +17,8 @@ use crate::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub sources: crate::cli::Sources,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -29,10 +31,12 @@ pub enum Command {
     /// counts, the checkpoint, the base model and benchmark ids) and report the first problem
     /// with its line, column or field, and any flag.
     Check {
+        /// The declaration (TOML; see docs/declaration.md).
         file: PathBuf,
         /// The checkpoint (overrides model.checkpoint in the declaration).
         #[arg(long, value_name = "DIR")]
         checkpoint: Option<PathBuf>,
+        /// Print JSON (keys documented in the README) instead of the human summary.
         #[arg(long)]
         json: bool,
     },

@@ -18,6 +18,9 @@ use crate::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub sources: crate::cli::Sources,
+    /// The training-compute declaration (TOML; see docs/declaration.md).
     #[arg(long, value_name = "FILE")]
     pub declaration: PathBuf,
     /// The checkpoint whose weight files are fingerprinted and whose parameters are counted.
@@ -25,7 +28,7 @@ pub struct Args {
     pub checkpoint: PathBuf,
     /// The directory to write. If it exists it is replaced whole, but only if it is empty or a
     /// previous dossier (see --force).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
     /// Replace --out even if it is not an empty directory or a previous dossier. Never replaces
     /// a path that is, holds or lies inside an input of the run (declaration, checkpoint,
@@ -35,6 +38,8 @@ pub struct Args {
     /// Skip the SHA-256 of the weight files.
     #[arg(long)]
     pub no_hash: bool,
+    /// The date the floor and the regimes are taken at (default: the declaration's release
+    /// date, else today).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<Date>,
     #[command(flatten)]
@@ -52,11 +57,12 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
         .map_err(crate::report::Error::from)?;
     let declaration = Declaration::load(&args.declaration)?;
     let vintages = Vintages::new(sources.registry()?, None);
+    let as_of = args
+        .as_of
+        .or(declaration.model.release_date)
+        .unwrap_or_else(today);
     let d = dossier::build(&dossier::Request {
-        as_of: args
-            .as_of
-            .or(declaration.model.release_date)
-            .unwrap_or_else(today),
+        as_of,
         declaration: &declaration,
         declaration_path: &args.declaration,
         checkpoint: &args.checkpoint,
@@ -65,6 +71,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
         hash: !args.no_hash,
         out: &args.out,
     })?;
+    sources.warn_if_stale(&vintages.registry, as_of);
     let guard = sources.guard(args.force, d.inputs(&args.checkpoint));
     let files = dossier::write(&d, &args.out, &guard)?;
     if args.json {

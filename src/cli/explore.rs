@@ -17,6 +17,8 @@ use crate::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub sources: crate::cli::Sources,
     /// The HTML file to write (self-contained: opens from disk, needs no network).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: PathBuf,

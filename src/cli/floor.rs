@@ -23,6 +23,8 @@ use crate::Error;
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(flatten)]
+    pub sources: crate::cli::Sources,
     #[command(subcommand)]
     pub command: Option<Command>,
     /// The date the floor is computed for (default: today). Only models released by then count.
@@ -80,26 +82,33 @@ impl Method {
 pub enum Command {
     /// The floor at each month or quarter of a date range, marking the releases that moved it.
     History {
+        /// The first date of the history.
         #[arg(long, value_name = "DATE")]
         from: Date,
+        /// The last date (included when it falls on a step).
         #[arg(long, value_name = "DATE")]
         to: Date,
+        /// One row per month or per quarter, from --from.
         #[arg(long, value_enum, ignore_case = true, default_value_t = Step::Quarter)]
         step: Step,
         #[command(flatten)]
         method: Method,
+        /// Print JSON (keys documented in the README) instead of the human summary.
         #[arg(long)]
         json: bool,
     },
     /// Extrapolates the capability record and the efficiency frontier: when does the floor
     /// reach 10^26?
     Project {
+        /// Project the floor up to this date.
         #[arg(long, value_name = "DATE")]
         until: Date,
+        /// Project from what was published by this date (default: today).
         #[arg(long, value_name = "DATE")]
         as_of: Option<Date>,
         #[command(flatten)]
         method: Method,
+        /// Print JSON (keys documented in the README) instead of the human summary.
         #[arg(long)]
         json: bool,
     },
@@ -108,10 +117,12 @@ pub enum Command {
         /// TOML file describing the release (see the README).
         #[arg(long, value_name = "FILE")]
         add: PathBuf,
+        /// The date of the floor the release is added to (default: today).
         #[arg(long, value_name = "DATE")]
         as_of: Option<Date>,
         #[command(flatten)]
         method: Method,
+        /// Print JSON (keys documented in the README) instead of the human summary.
         #[arg(long)]
         json: bool,
     },
@@ -161,6 +172,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
             let points = sources.vintages(args.method.min_confidence.as_deref())?;
             let as_of = args.as_of.unwrap_or_else(today);
             let f = floor::floor_at(&points, as_of, &args.method.options())?;
+            sources.warn_if_stale(&points.registry, as_of);
             let (rule, regime) = regime_4e091()?;
             let output = FloorOutput {
                 floor: &f,
@@ -183,6 +195,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
         }) => {
             let points = sources.vintages(method.min_confidence.as_deref())?;
             let h = floor::history(&points, *from, *to, *step, &method.options())?;
+            sources.warn_if_stale(&points.registry, *to);
             if *json {
                 write_json(out, &h)?;
             } else {

@@ -32,10 +32,6 @@ pub mod tpp;
 #[derive(Debug, Parser)]
 #[command(name = "capfloor", version, about, long_about = None)]
 pub struct Cli {
-    /// Read the model registry from this directory instead of the embedded default.
-    #[arg(long, global = true, value_name = "DIR")]
-    pub registry: Option<PathBuf>,
-
     #[command(subcommand)]
     pub command: Command,
 }
@@ -70,9 +66,12 @@ pub enum Command {
     Shipments(shipments::Args),
 }
 
-/// Where the data comes from: the embedded registry, or `--registry DIR`.
-#[derive(Debug, Clone)]
+/// Where the data comes from: the embedded registry, or `--registry DIR`. Offered only by the
+/// commands that read the registry (and their subcommands).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct Sources {
+    /// Read the model registry from this directory instead of the embedded default.
+    #[arg(long = "registry", global = true, value_name = "DIR")]
     pub registry_dir: Option<PathBuf>,
 }
 
@@ -88,12 +87,38 @@ impl Sources {
         Ok(Vintages::new(self.registry()?, min))
     }
 
+    /// Warns on standard error when `as_of` is more than [`STALE_DAYS`] past the registry's last
+    /// release: models published since are not in it, so the floor may be too low. The output
+    /// itself (and its JSON) is unchanged.
+    pub fn warn_if_stale(&self, registry: &Registry, as_of: jiff::civil::Date) {
+        if let Some(days) = stale_days(registry, as_of) {
+            let latest = registry
+                .latest_release()
+                .map_or(String::new(), |d| d.to_string());
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "capfloor: warning: as of {as_of}, {days} days after the last release in the {} registry ({latest}): models published since are not in it, so the floor may be understated",
+                registry.origin
+            );
+        }
+    }
+
     /// What a command writing files may replace: with `--force`, anything but the run's
     /// `inputs` and the registry directory it reads.
     pub fn guard(&self, force: bool, mut inputs: Vec<PathBuf>) -> crate::fsio::Guard {
         inputs.extend(self.registry_dir.iter().cloned());
         crate::fsio::Guard { force, inputs }
     }
+}
+
+/// An as-of date further than this past the registry's last release draws a warning.
+pub const STALE_DAYS: i32 = 90;
+
+/// How many days `as_of` is past the registry's last release, when more than [`STALE_DAYS`].
+pub fn stale_days(registry: &Registry, as_of: jiff::civil::Date) -> Option<i32> {
+    let latest = registry.latest_release()?;
+    let days = (as_of - latest).get_days();
+    (days > STALE_DAYS).then_some(days)
 }
 
 /// Parses `--min-confidence`.
@@ -123,14 +148,47 @@ pub enum Exit {
     Finding,
 }
 
+/// The version line: capfloor's version and the registry built into it (its last release date
+/// and content hash), so that a result can be traced to the data it came from.
+pub fn version_text() -> String {
+    let v = env!("CARGO_PKG_VERSION");
+    match Registry::embedded() {
+        Ok(r) => format!(
+            "{v} (embedded registry: {} models, {} scores, latest release {}, sha256 {})",
+            r.models.len(),
+            r.scores.len(),
+            r.latest_release()
+                .map_or("unknown".to_string(), |d| d.to_string()),
+            r.sha256()
+        ),
+        Err(e) => format!("{v} (embedded registry unreadable: {e})"),
+    }
+}
+
+/// Parses a command line. The registry behind `--version` is read only when it is asked for.
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let mut cmd = Cli::command();
+    if args.iter().skip(1).any(|a| a == "--version" || a == "-V") {
+        // clap keeps a borrowed version string; this one is made once, for a process that
+        // prints it and exits.
+        cmd = cmd.version(&*Box::leak(version_text().into_boxed_str()));
+    }
+    let matches = cmd.try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
 /// Runs one parsed command line, writing its answer to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Error> {
-    let sources = Sources {
-        registry_dir: cli.registry.clone(),
-    };
+    let sources = sources_of(&cli.command);
     let result = command(cli.command, &sources, out);
     // A fit that fails on another registry says which registry it was.
-    match (result, &cli.registry) {
+    match (result, &sources.registry_dir) {
         (
             Err(
                 e @ (Error::Floor(_)
@@ -144,6 +202,24 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Error> {
             source: Box::new(e),
         }),
         (result, _) => result,
+    }
+}
+
+/// The registry a command reads; none for those that read none.
+fn sources_of(command: &Command) -> Sources {
+    match command {
+        Command::Floor(a) => a.sources.clone(),
+        Command::Registry(a) => a.sources.clone(),
+        Command::Capability(a) => a.sources.clone(),
+        Command::Backtest(a) => a.sources.clone(),
+        Command::Chart(a) => a.sources.clone(),
+        Command::Explore(a) => a.sources.clone(),
+        Command::Classify(a) => a.sources.clone(),
+        Command::Declaration(a) => a.sources.clone(),
+        Command::Dossier(a) => a.sources.clone(),
+        Command::Inspect(_) | Command::Regimes(_) | Command::Tpp(_) | Command::Shipments(_) => {
+            Sources::default()
+        }
     }
 }
 
@@ -171,4 +247,85 @@ pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Resu
     serde_json::to_writer_pretty(&mut *out, value).map_err(|e| Error::Output(e.into()))?;
     writeln!(out)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every argument and subcommand of `cmd` (and below) without help text, as `path: --arg`.
+    fn missing_help(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        let here = format!("{path} {}", cmd.get_name()).trim().to_string();
+        if cmd.get_about().is_none() && path.contains(' ') {
+            missing.push(format!("{here}: no about"));
+        }
+        for a in cmd.get_arguments() {
+            let id = a.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            if a.get_long() == Some("out") && a.get_short() != Some('o') {
+                missing.push(format!("{here}: --out without -o"));
+            }
+            let empty = a.get_help().is_none_or(|h| h.to_string().trim().is_empty());
+            if empty {
+                missing.push(format!("{here}: {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            missing_help(sub, &here, missing);
+        }
+    }
+
+    #[test]
+    fn every_argument_and_subcommand_has_help_text() {
+        let mut missing = Vec::new();
+        let cli = Cli::command();
+        missing_help(&cli, "", &mut missing);
+        assert!(
+            cli.get_subcommands().count() > 10,
+            "the walk sees the commands"
+        );
+        assert!(
+            missing.is_empty(),
+            "without help text:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn registry_is_offered_only_where_a_registry_is_read() {
+        let mut cli = Cli::command();
+        cli.build();
+        let offers = |path: &[&str]| {
+            let mut c = &cli;
+            for p in path {
+                c = c.find_subcommand(p).expect("a subcommand");
+            }
+            c.get_arguments().any(|a| a.get_id() == "registry_dir")
+        };
+        for path in [
+            &["tpp"][..],
+            &["shipments", "check"],
+            &["inspect"],
+            &["regimes"],
+        ] {
+            assert!(
+                !offers(path),
+                "{path:?} offers --registry but reads no registry"
+            );
+        }
+        for path in [
+            &["floor"][..],
+            &["floor", "history"],
+            &["registry", "list"],
+            &["classify"],
+        ] {
+            assert!(
+                offers(path),
+                "{path:?} reads the registry but does not offer --registry"
+            );
+        }
+    }
 }

@@ -21,6 +21,7 @@ pub struct Args {
     /// The date the regimes are taken at (default: today).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<Date>,
+    /// Print JSON (keys documented in the README) instead of the human summary.
     #[arg(long)]
     pub json: bool,
 }

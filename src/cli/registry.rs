@@ -20,6 +20,8 @@ use crate::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub sources: crate::cli::Sources,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -33,7 +35,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         epoch: PathBuf,
         /// Where to write the CSVs (default: data/).
-        #[arg(long, value_name = "DIR", default_value = "data")]
+        #[arg(long, short = 'o', value_name = "DIR", default_value = "data")]
         out: PathBuf,
         /// Corrections to apply (default: OUT/overrides.csv). A missing file is an error.
         #[arg(long, value_name = "FILE", conflicts_with = "no_overrides")]
@@ -45,6 +47,7 @@ pub enum Command {
         /// Replace CSVs in OUT even if they do not start with capfloor's header (never an input).
         #[arg(long)]
         force: bool,
+        /// Print JSON (keys documented in the README) instead of the human summary.
         #[arg(long)]
         json: bool,
     },
@@ -55,11 +58,13 @@ pub enum Command {
         /// severe.
         #[arg(long, value_name = "SEVERITY")]
         fail_on: Option<FailOn>,
+        /// Print JSON (keys documented in the README) instead of the human summary.
         #[arg(long)]
         json: bool,
     },
     /// Check a registry (the embedded one, or --registry DIR) and report every problem.
     Validate {
+        /// Print JSON (keys documented in the README) instead of the human summary.
         #[arg(long)]
         json: bool,
     },
@@ -74,12 +79,15 @@ pub enum Command {
         /// Only models released on or before this date.
         #[arg(long, value_name = "DATE")]
         until: Option<Date>,
+        /// Print JSON (keys documented in the README) instead of the human summary.
         #[arg(long)]
         json: bool,
     },
     /// Everything the registry knows about one model.
     Show {
+        /// A model id (any case), or a near miss: the nearest ids are suggested.
         model: String,
+        /// Print JSON (keys documented in the README) instead of the human summary.
         #[arg(long)]
         json: bool,
     },

@@ -28,6 +28,7 @@ pub enum Command {
     /// Check a ledger (header: date,consignee,consignee_hq,destination,chip,quantity; optional
     /// site,operator).
     Check {
+        /// The ledger CSV, one shipment per row, in shipment order.
         ledger: PathBuf,
         /// A tier 2 country (ISO alpha-2) with a government-to-government agreement: its
         /// allocation is multiplied as data/regimes.toml says. Repeatable.
@@ -40,6 +41,7 @@ pub enum Command {
         /// Let unconfirmed limits count for --fail-on too.
         #[arg(long)]
         include_unconfirmed: bool,
+        /// Print JSON (keys documented in the README) instead of the human summary.
         #[arg(long)]
         json: bool,
     },

@@ -25,6 +25,7 @@ pub struct Args {
     /// Die area in mm², for the performance density.
     #[arg(long, value_name = "MM2")]
     pub die_area: Option<f64>,
+    /// Print JSON (keys documented in the README) instead of the human summary.
     #[arg(long)]
     pub json: bool,
 }

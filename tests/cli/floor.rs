@@ -478,3 +478,39 @@ fn the_floor_is_never_above_what_was_demonstrated() {
         }
     }
 }
+
+#[test]
+fn an_as_of_date_far_past_the_registry_warns_and_version_names_the_registry() {
+    let wd = Workdir::new();
+    // The embedded registry's last release is 2026-04-16: 2026-11-01 is 199 days past it.
+    let late = wd.run(&[
+        "floor",
+        "--as-of",
+        "2026-11-01",
+        "--resamples",
+        "10",
+        "--json",
+    ]);
+    assert_eq!(late.code(), 0);
+    assert!(
+        late.stderr().contains("warning") && late.stderr().contains("2026-04-16"),
+        "{}",
+        late.stderr()
+    );
+    // The JSON is untouched by the warning.
+    let _ = late.json();
+    let near = wd.run(&["floor", "--as-of", "2026-05-01", "--resamples", "10"]);
+    assert!(!near.stderr().contains("warning"), "{}", near.stderr());
+    let v = wd.run(&["--version"]).success();
+    assert!(
+        v.contains("embedded registry") && v.contains("latest release 2026-04-16"),
+        "{v}"
+    );
+    let hash = v
+        .split("sha256 ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches([')', '\n']);
+    assert_eq!(hash.len(), 64, "{v}");
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{v}");
+}

@@ -832,7 +832,7 @@ fn hostile_ledgers_are_refused_naming_the_file_and_line() {
 fn hostile_registries_are_refused() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let copy = |name: &str| text(std::fs::read_to_string(data.join(name)).unwrap());
-    let registry = ["--registry", "reg", "registry", "validate"];
+    let registry = ["registry", "validate", "--registry", "reg"];
     check(&case(
         "models.csv a FIFO",
         vec![
@@ -1114,8 +1114,8 @@ fn charts_never_replace_what_capfloor_did_not_write() {
     for f in ["models.csv", "benchmarks.csv", "scores.csv"] {
         wd.write(&format!("reg/{f}"), std::fs::read(data.join(f)).unwrap());
     }
-    let mut args = vec!["--registry".to_string(), "reg".to_string()];
-    args.extend(chart("reg/x.svg", true));
+    let mut args = chart("reg/x.svg", true);
+    args.extend(["--registry".to_string(), "reg".to_string()]);
     let r = run(&wd, &args, false);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
