@@ -33,8 +33,30 @@ pub struct Args {
     #[arg(long)]
     pub verbose: bool,
     /// Print JSON (keys documented in the README) instead of the human summary.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print every prediction as CSV (id, released, log10_actual, log10_predicted, error,
+    /// lo80, hi80, lo90, hi90, n_train, interval, placed, baseline_log10_predicted).
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// One `backtest --csv` row.
+#[derive(serde::Serialize)]
+struct CsvRow<'a> {
+    id: &'a str,
+    released: jiff::civil::Date,
+    log10_actual: f64,
+    log10_predicted: f64,
+    error: f64,
+    lo80: f64,
+    hi80: f64,
+    lo90: f64,
+    hi90: f64,
+    n_train: usize,
+    interval: &'a str,
+    placed: bool,
+    baseline_log10_predicted: Option<f64>,
 }
 
 pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, Error> {
@@ -45,6 +67,29 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
         include_distilled: args.include_distilled,
     };
     let b = backtest::run(&points, options)?;
+    if args.csv {
+        let rows: Vec<CsvRow> = b
+            .predictions
+            .iter()
+            .map(|p| CsvRow {
+                id: &p.id,
+                released: p.released,
+                log10_actual: p.log10_actual,
+                log10_predicted: p.log10_predicted,
+                error: p.error,
+                lo80: p.lo80,
+                hi80: p.hi80,
+                lo90: p.lo90,
+                hi90: p.hi90,
+                n_train: p.n_train,
+                interval: p.interval,
+                placed: p.placed,
+                baseline_log10_predicted: p.baseline_log10_predicted,
+            })
+            .collect();
+        crate::cli::write_csv(out, &rows)?;
+        return Ok(Exit::Success);
+    }
     if args.json {
         write_json(out, &b)?;
         return Ok(Exit::Success);

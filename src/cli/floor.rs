@@ -94,8 +94,12 @@ pub enum Command {
         #[command(flatten)]
         method: Method,
         /// Print JSON (keys documented in the README) instead of the human summary.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV, one row per date (undefined dates too, with the reason); columns in the
+        /// README.
+        #[arg(long)]
+        csv: bool,
     },
     /// Extrapolates the capability record and the efficiency frontier: when does the floor
     /// reach 10^26?
@@ -126,6 +130,80 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// One `floor history --csv` row: a date's floor, or why it has none.
+#[derive(Serialize)]
+struct HistoryCsv {
+    date: Date,
+    floor_flop: Option<f64>,
+    floor_flop_lo: Option<f64>,
+    floor_flop_hi: Option<f64>,
+    extrapolated_flop: Option<f64>,
+    demonstrated_flop: Option<f64>,
+    binding: Option<floor::Binding>,
+    theta_star: Option<f64>,
+    set_by: Option<String>,
+    b_star: Option<f64>,
+    k: Option<f64>,
+    /// Releases since the previous row that became θ* (raising the floor), `;`-separated.
+    moved_theta_star: String,
+    /// Releases since the previous row that entered the b* set (lowering it).
+    moved_b_star: String,
+    undefined: Option<String>,
+}
+
+/// The history's rows and undefined dates, in date order.
+fn history_csv(h: &floor::History) -> Vec<HistoryCsv> {
+    let moved = |r: &floor::HistoryRow, by: floor::MovedBy| {
+        r.moved
+            .iter()
+            .filter(|m| m.by == by)
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let mut rows: Vec<HistoryCsv> = h
+        .rows
+        .iter()
+        .map(|r| {
+            let f = &r.floor;
+            HistoryCsv {
+                date: f.as_of,
+                floor_flop: Some(f.floor_flop),
+                floor_flop_lo: Some(f.floor_flop_lo),
+                floor_flop_hi: Some(f.floor_flop_hi),
+                extrapolated_flop: Some(f.extrapolated_flop),
+                demonstrated_flop: f.demonstrated_flop,
+                binding: Some(f.binding),
+                theta_star: Some(f.theta_star),
+                set_by: Some(f.set_by.clone()),
+                b_star: Some(f.b_star),
+                k: Some(f.k),
+                moved_theta_star: moved(r, floor::MovedBy::ThetaStar),
+                moved_b_star: moved(r, floor::MovedBy::BStar),
+                undefined: None,
+            }
+        })
+        .chain(h.undefined.iter().map(|u| HistoryCsv {
+            date: u.date,
+            floor_flop: None,
+            floor_flop_lo: None,
+            floor_flop_hi: None,
+            extrapolated_flop: None,
+            demonstrated_flop: None,
+            binding: None,
+            theta_star: None,
+            set_by: None,
+            b_star: None,
+            k: None,
+            moved_theta_star: String::new(),
+            moved_b_star: String::new(),
+            undefined: Some(u.reason.clone()),
+        }))
+        .collect();
+    rows.sort_by_key(|r| r.date);
+    rows
 }
 
 /// Today's date in UTC (the as-of default; results are reproducible with an explicit --as-of).
@@ -192,10 +270,15 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
             step,
             method,
             json,
+            csv,
         }) => {
             let points = sources.vintages(method.min_confidence.as_deref())?;
             let h = floor::history(&points, *from, *to, *step, &method.options())?;
             sources.warn_if_stale(&points.registry, *to);
+            if *csv {
+                crate::cli::write_csv(out, &history_csv(&h))?;
+                return Ok(Exit::Success);
+            }
             if *json {
                 write_json(out, &h)?;
             } else {

@@ -242,6 +242,22 @@ fn command(command: Command, sources: &Sources, out: &mut dyn Write) -> Result<E
     }
 }
 
+/// Writes `rows` as CSV with a header row (the `--csv` exports; columns are the rows' fields, in
+/// order, and a missing value is an empty cell).
+pub fn write_csv<T: Serialize>(out: &mut dyn Write, rows: &[T]) -> Result<(), Error> {
+    // An I/O error keeps its kind, so that a closed pipe (`| head`) ends quietly.
+    let io = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::Output(e),
+        other => Error::Output(std::io::Error::other(format!("{other:?}"))),
+    };
+    let mut w = csv::Writer::from_writer(&mut *out);
+    for r in rows {
+        w.serialize(r).map_err(io)?;
+    }
+    w.flush().map_err(Error::Output)?;
+    Ok(())
+}
+
 /// Writes `value` as pretty-printed JSON followed by a newline: the `--json` shape of every command.
 pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<(), Error> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(|e| Error::Output(e.into()))?;

@@ -80,8 +80,11 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         until: Option<Date>,
         /// Print JSON (keys documented in the README) instead of the human summary.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV, one row per model, with the --json keys as columns.
+        #[arg(long)]
+        csv: bool,
     },
     /// Everything the registry knows about one model.
     Show {
@@ -293,6 +296,7 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
             since,
             until,
             json,
+            csv,
         } => {
             let r = sources.registry()?;
             let by_model = r.scores_by_model();
@@ -322,7 +326,9 @@ pub fn run(args: &Args, sources: &Sources, out: &mut dyn Write) -> Result<Exit, 
                     variants: &m.variants,
                 })
                 .collect();
-            if *json {
+            if *csv {
+                crate::cli::write_csv(out, &rows)?;
+            } else if *json {
                 write_json(out, &rows)?;
             } else {
                 writeln!(

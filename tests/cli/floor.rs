@@ -514,3 +514,64 @@ fn an_as_of_date_far_past_the_registry_warns_and_version_names_the_registry() {
     assert_eq!(hash.len(), 64, "{v}");
     assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{v}");
 }
+
+#[test]
+fn history_registry_and_backtest_export_csv_with_every_date_and_row() {
+    let wd = Workdir::new();
+    let text = wd
+        .run(&[
+            "floor",
+            "history",
+            "--from",
+            "2022-07-01",
+            "--to",
+            "2024-10-01",
+            "--csv",
+            "--resamples",
+            "10",
+        ])
+        .success();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[0], "date");
+    for col in [
+        "floor_flop",
+        "set_by",
+        "moved_theta_star",
+        "moved_b_star",
+        "undefined",
+    ] {
+        assert!(header.iter().any(|h| h == col), "{col} in {header:?}");
+    }
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    // Quarterly from 2022-07-01 to 2024-10-01 inclusive: 10 dates, undefined ones listed too.
+    assert_eq!(rows.len(), 10);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert!(
+        rows[0][col("undefined")].contains("fit needs at least"),
+        "{:?}",
+        rows[0]
+    );
+    assert!(rows[0][col("floor_flop")].is_empty());
+    let last = rows.last().unwrap();
+    assert_eq!(&last[col("date")], "2024-10-01");
+    assert!(
+        last[col("moved_theta_star")].contains("llama-3.1-405b"),
+        "{last:?}"
+    );
+    let listed = wd.run(&["registry", "list", "--open", "--json"]).json();
+    let csv_list = wd.run(&["registry", "list", "--open", "--csv"]).success();
+    assert_eq!(
+        csv_list.lines().count() - 1,
+        listed.as_array().unwrap().len()
+    );
+    let b = wd.run(&["backtest", "--json"]).json();
+    let csv_b = wd.run(&["backtest", "--csv"]).success();
+    assert_eq!(
+        csv_b.lines().count() - 1,
+        b["predictions"].as_array().unwrap().len()
+    );
+    assert!(csv_b.starts_with("id,released,log10_actual,log10_predicted"));
+    let err = wd.run(&["backtest", "--csv", "--json"]).bad_input();
+    assert!(err.contains("--csv"), "{err}");
+}
