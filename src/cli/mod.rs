@@ -18,11 +18,13 @@ pub mod backtest;
 pub mod capability;
 pub mod chart;
 pub mod classify;
+pub mod completions;
 pub mod declaration;
 pub mod dossier;
 pub mod explore;
 pub mod floor;
 pub mod inspect;
+pub mod man;
 pub mod regimes;
 pub mod registry;
 pub mod shipments;
@@ -64,6 +66,10 @@ pub enum Command {
     Tpp(tpp::Args),
     /// Shipment ledgers against License Exception LPP and the tier 2 country allocation.
     Shipments(shipments::Args),
+    /// A shell completion script (bash, zsh, fish, elvish, PowerShell) on standard output.
+    Completions(completions::Args),
+    /// The manual page (roff) of capfloor or of one of its commands, on standard output.
+    Man(man::Args),
 }
 
 /// Where the data comes from: the embedded registry, or `--registry DIR`. Offered only by the
@@ -175,9 +181,7 @@ where
     let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
     let mut cmd = Cli::command();
     if args.iter().skip(1).any(|a| a == "--version" || a == "-V") {
-        // clap keeps a borrowed version string; this one is made once, for a process that
-        // prints it and exits.
-        cmd = cmd.version(&*Box::leak(version_text().into_boxed_str()));
+        cmd = cmd.version(version_text());
     }
     let matches = cmd.try_get_matches_from(args)?;
     Cli::from_arg_matches(&matches)
@@ -217,9 +221,12 @@ fn sources_of(command: &Command) -> Sources {
         Command::Classify(a) => a.sources.clone(),
         Command::Declaration(a) => a.sources.clone(),
         Command::Dossier(a) => a.sources.clone(),
-        Command::Inspect(_) | Command::Regimes(_) | Command::Tpp(_) | Command::Shipments(_) => {
-            Sources::default()
-        }
+        Command::Inspect(_)
+        | Command::Regimes(_)
+        | Command::Tpp(_)
+        | Command::Shipments(_)
+        | Command::Completions(_)
+        | Command::Man(_) => Sources::default(),
     }
 }
 
@@ -239,6 +246,8 @@ fn command(command: Command, sources: &Sources, out: &mut dyn Write) -> Result<E
         Command::Dossier(args) => dossier::run(&args, &sources, out),
         Command::Tpp(args) => tpp::run(&args, out),
         Command::Shipments(args) => shipments::run(&args, out),
+        Command::Completions(args) => completions::run(&args, out),
+        Command::Man(args) => man::run(&args, out),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Every command speaks JSON with --json (the shapes are documented in the README).
+//! Every command speaks JSON with --json (the shapes are documented in the README), except
+//! `completions` and `man`, which print a script and a page.
 
 use std::path::PathBuf;
 
@@ -78,7 +79,13 @@ fn every_command_prints_json_with_json() {
     .into_iter()
     .map(|c| c.into_iter().map(str::to_string).collect())
     .collect();
-    if shared.exists() {
+    // The import reads the Epoch exports in ../shared, which CI places beside the clone.
+    assert!(
+        shared.exists(),
+        "{} is missing: the import's JSON cannot be checked (CI runs with ../shared beside the clone)",
+        shared.display()
+    );
+    {
         let out = wd.join("imported");
         std::fs::create_dir_all(&out).unwrap();
         let overrides = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/overrides.csv");
@@ -104,4 +111,28 @@ fn every_command_prints_json_with_json() {
     }
     // `declaration schema` is JSON already.
     wd.run(&["declaration", "schema"]).json();
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_argument_tree() {
+    // The two commands that print a script or a page, not data: no --json.
+    let wd = Workdir::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = wd.run(&["completions", shell]).success();
+        assert!(script.contains("capfloor"), "{shell}");
+        assert!(
+            script.contains("history"),
+            "{shell}: subcommands are completed"
+        );
+    }
+    let page = wd.run(&["man"]).success();
+    assert!(page.contains(".TH capfloor 1"), "{page}");
+    assert!(page.contains("classify"), "the top page lists the commands");
+    let sub = wd.run(&["man", "floor", "history"]).success();
+    assert!(sub.contains(".TH capfloor-floor-history 1"), "{sub}");
+    assert!(sub.contains("\\-\\-from"), "{sub}");
+    let err = wd.run(&["man", "flor"]).bad_input();
+    assert!(err.contains("flor") && err.contains("floor"), "{err}");
+    let err = wd.run(&["completions", "tcsh"]).bad_input();
+    assert!(err.contains("tcsh"), "{err}");
 }
