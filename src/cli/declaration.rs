@@ -31,7 +31,7 @@ pub enum Command {
     /// counts, the checkpoint, the base model and benchmark ids) and report the first problem
     /// with its line, column or field, and any flag.
     Check {
-        /// The declaration (TOML; see docs/declaration.md).
+        /// The declaration (TOML; see docs/declaration.md); `-` reads standard input.
         file: PathBuf,
         /// The checkpoint (overrides model.checkpoint in the declaration).
         #[arg(long, value_name = "DIR")]

@@ -20,7 +20,7 @@ use crate::Error;
 pub struct Args {
     #[command(flatten)]
     pub sources: crate::cli::Sources,
-    /// The training-compute declaration (TOML; see docs/declaration.md).
+    /// The training-compute declaration (TOML; see docs/declaration.md); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub declaration: PathBuf,
     /// The checkpoint whose weight files are fingerprinted and whose parameters are counted.

@@ -118,7 +118,7 @@ pub enum Command {
     },
     /// How the floor moves if a hypothetical open model were released.
     WhatIf {
-        /// TOML file describing the release (see the README).
+        /// TOML file describing the release (see the README); `-` reads standard input.
         #[arg(long, value_name = "FILE")]
         add: PathBuf,
         /// The date of the floor the release is added to (default: today).

@@ -7,7 +7,7 @@ with [`crate::hardware::ledger::open`] into one [`crate::hardware::ceilings::Che
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::Serialize;
@@ -28,7 +28,7 @@ pub enum Command {
     /// Check a ledger (header: date,consignee,consignee_hq,destination,chip,quantity; optional
     /// site,operator).
     Check {
-        /// The ledger CSV, one shipment per row, in shipment order.
+        /// The ledger CSV, one shipment per row, in shipment order; `-` reads standard input.
         ledger: PathBuf,
         /// A tier 2 country (ISO alpha-2) with a government-to-government agreement: its
         /// allocation is multiplied as data/regimes.toml says. Repeatable.
@@ -62,10 +62,20 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, Error> {
     } = &args.command;
     let options = ceilings::Options { g2g: g2g.clone() };
     // The ledger is streamed: nothing is printed until it is known to be valid, so --json reads
-    // it twice (the second time echoing each row as it is checked).
-    let summary = summarise(path, &options)?;
+    // it twice (the second time echoing each row as it is checked). Standard input is read once
+    // into memory, within the ledger's size limit.
+    let stdin = if crate::fsio::is_stdin(path) {
+        Some(crate::fsio::read(path, &crate::fsio::LEDGER)?)
+    } else {
+        None
+    };
+    let open = || match &stdin {
+        Some(bytes) => ledger::from_bytes(crate::fsio::STDIN, bytes.clone()),
+        None => ledger::open(path),
+    };
+    let summary = summarise(open()?, &options)?;
     if *json {
-        let again = stream_json(out, path, &options)?;
+        let again = stream_json(out, open()?, &options)?;
         if (again.shipments, again.total_tpp) != (summary.shipments, summary.total_tpp) {
             return Err(Error::Usage(format!(
                 "{}: the ledger changed while it was being read; run the check again",
@@ -87,9 +97,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, Error> {
     })
 }
 
+/// A ledger's rows, from a file or from standard input.
+type Rows = ledger::Rows<Box<dyn std::io::Read + Send>>;
+
 /// One pass over the ledger: every row validated and summed, none kept.
-fn summarise(path: &Path, options: &ceilings::Options) -> Result<ceilings::Summary, Error> {
-    let mut rows = ledger::open(path)?;
+fn summarise(mut rows: Rows, options: &ceilings::Options) -> Result<ceilings::Summary, Error> {
     let mut checker = ceilings::Checker::new(options)?;
     while let Some(mut r) = rows.next_row()? {
         checker.add(&mut r);
@@ -102,11 +114,11 @@ fn summarise(path: &Path, options: &ceilings::Options) -> Result<ceilings::Summa
 /// `outside_exception`, as [`ceilings::Check`] serialises), written as the rows are read.
 fn stream_json(
     out: &mut dyn Write,
-    path: &Path,
+    rows: Rows,
     options: &ceilings::Options,
 ) -> Result<ceilings::Summary, Error> {
     let state = RefCell::new(Streaming {
-        rows: ledger::open(path)?,
+        rows,
         checker: Some(ceilings::Checker::new(options)?),
         summary: None,
         error: None,
@@ -124,7 +136,7 @@ fn stream_json(
 }
 
 struct Streaming {
-    rows: ledger::Rows<crate::fsio::Reader>,
+    rows: Rows,
     checker: Option<ceilings::Checker>,
     summary: Option<ceilings::Summary>,
     error: Option<Error>,

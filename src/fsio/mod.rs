@@ -259,18 +259,33 @@ pub fn exists(path: &Path) -> Result<bool, Error> {
     }
 }
 
-/// A regular file opened for streaming, which fails with [`Error::TooLarge`] past its limit.
+/// The path that means standard input (`capfloor classify --declaration -`): read with the same
+/// size limit as a file, named `-` in messages.
+pub const STDIN: &str = "-";
+
+/// Whether `path` is `-`, standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN
+}
+
+/// A regular file (or standard input) opened for streaming, which fails with
+/// [`Error::TooLarge`] past its limit.
 pub struct Reader {
-    file: File,
+    file: Box<dyn Read + Send>,
     path: PathBuf,
     limit: Limit,
     read: u64,
 }
 
-/// Opens `path` for streaming (see the module doc for the checks).
+/// Opens `path` for streaming (see the module doc for the checks); `-` is standard input.
 pub fn open(path: &Path, limit: &Limit) -> Result<Reader, Error> {
+    let file: Box<dyn Read + Send> = if is_stdin(path) {
+        Box::new(io::stdin())
+    } else {
+        Box::new(open_regular(path, limit)?.0)
+    };
     Ok(Reader {
-        file: open_regular(path, limit)?.0,
+        file,
         path: path.to_path_buf(),
         limit: *limit,
         read: 0,
@@ -299,9 +314,13 @@ pub fn from_io(e: io::Error) -> Result<Error, io::Error> {
     }
 }
 
-/// Reads a whole regular file of at most `limit` bytes.
+/// Reads a whole regular file (or standard input, `-`) of at most `limit` bytes.
 pub fn read(path: &Path, limit: &Limit) -> Result<Vec<u8>, Error> {
-    let (file, _) = open_regular(path, limit)?;
+    let file: Box<dyn Read> = if is_stdin(path) {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(open_regular(path, limit)?.0)
+    };
     let mut bytes = Vec::new();
     // One byte more than the limit is read to notice a file that grew meanwhile.
     file.take(limit.max_bytes.saturating_add(1))

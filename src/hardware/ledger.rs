@@ -226,11 +226,23 @@ pub struct Rows<R> {
 }
 
 /// Opens a ledger file (a regular file within [`crate::fsio::LEDGER`]) and reads its header.
-pub fn open(path: &Path) -> Result<Rows<crate::fsio::Reader>, Error> {
+pub fn open(path: &Path) -> Result<Rows<Box<dyn Read + Send>>, Error> {
     let file = crate::fsio::open(path, &crate::fsio::LEDGER)?;
-    let mut rows = Rows::new(&path.display().to_string(), file)?;
+    let mut rows = Rows::new(
+        &path.display().to_string(),
+        Box::new(file) as Box<dyn Read + Send>,
+    )?;
     rows.path = Some(path.to_path_buf());
     Ok(rows)
+}
+
+/// The rows of a ledger already read into memory (standard input, which cannot be read twice);
+/// `name` is used in messages.
+pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Rows<Box<dyn Read + Send>>, Error> {
+    Rows::new(
+        name,
+        Box::new(std::io::Cursor::new(bytes)) as Box<dyn Read + Send>,
+    )
 }
 
 /// Reads and validates a whole ledger from text; `name` is used in messages.

@@ -678,3 +678,52 @@ fn a_base_model_of_unknown_compute_takes_the_eus_fallback_by_its_class() {
         "{err}"
     );
 }
+
+#[test]
+fn a_dash_reads_the_declaration_or_the_ledger_from_standard_input() {
+    let wd = Workdir::new();
+    let declaration = std::fs::read_to_string(example("small-8b.toml")).unwrap();
+    let piped = wd
+        .run_with_stdin(
+            &[
+                "classify",
+                "--declaration",
+                "-",
+                "--as-of",
+                "2026-06-01",
+                "--resamples",
+                "20",
+                "--json",
+            ],
+            &declaration,
+        )
+        .json();
+    let from_file = classify_at(&wd, &example("small-8b.toml"), "2026-06-01");
+    assert_eq!(piped["operations_flop"], from_file["operations_flop"]);
+    assert_eq!(verdicts(&piped), verdicts(&from_file));
+    // Bad input on standard input is named `-`, with its line and column.
+    let err = wd
+        .run_with_stdin(&["declaration", "check", "-"], "[model]\nname = 1\n")
+        .bad_input();
+    assert!(err.contains("-: line 2"), "{err}");
+    let ledger =
+        "date,consignee,consignee_hq,destination,chip,quantity\n2025-01-01,Acme,IN,IN,H100,10\n";
+    let v = wd
+        .run_with_stdin(&["shipments", "check", "-", "--json"], ledger)
+        .json();
+    assert_eq!(v["rows"].as_array().unwrap().len(), 1);
+}
+
+fn classify_at(wd: &Workdir, file: &str, as_of: &str) -> serde_json::Value {
+    wd.run(&[
+        "classify",
+        "--declaration",
+        file,
+        "--as-of",
+        as_of,
+        "--resamples",
+        "20",
+        "--json",
+    ])
+    .json()
+}
