@@ -9,6 +9,11 @@ fn e(x: f64) -> String {
     format!("{x:.3e}")
 }
 
+/// A parameter count as model cards write it, with the exact figure: `70.55B (70,553,706,496)`.
+fn count(n: crate::units::ParamCount) -> String {
+    format!("{n} ({})", crate::units::group_thousands(i128::from(n.0)))
+}
+
 /// One piece of the dossier. The first heading is the title.
 pub(super) enum Block {
     Heading(String),
@@ -139,7 +144,7 @@ pub(super) fn blocks(d: &Dossier) -> Vec<Block> {
                 .map(|f| {
                     vec![
                         f.path.display().to_string(),
-                        f.bytes.to_string(),
+                        crate::units::group_thousands(i128::from(f.bytes)),
                         f.sha256.clone(),
                     ]
                 })
@@ -156,17 +161,14 @@ pub(super) fn blocks(d: &Dossier) -> Vec<Block> {
             b.push(Block::Table(
                 vec!["parameters".into(), "count".into()],
                 vec![
-                    vec!["total".into(), p.total.0.to_string()],
+                    vec!["total".into(), count(p.total)],
                     vec![
                         "active".into(),
-                        p.active.map_or("unknown".into(), |x| x.0.to_string()),
+                        p.active.map_or("unknown".into(), count),
                     ],
-                    vec!["embedding".into(), p.embedding.0.to_string()],
-                    vec![
-                        "multi-token prediction (not in total)".into(),
-                        p.mtp.0.to_string(),
-                    ],
-                    vec!["buffers (not parameters)".into(), p.buffers.0.to_string()],
+                    vec!["embedding".into(), count(p.embedding)],
+                    vec!["multi-token prediction (not in total)".into(), count(p.mtp)],
+                    vec!["buffers (not parameters)".into(), count(p.buffers)],
                 ],
             ));
             if !i.warnings.is_empty() {
@@ -180,7 +182,9 @@ pub(super) fn blocks(d: &Dossier) -> Vec<Block> {
         }
         None => b.push(Block::Text(format!(
             "No checkpoint inspected; active parameters: {} ({}).",
-            a.active_parameters.map_or("not given".into(), e),
+            a.active_parameters.map_or("not given".into(), |n| {
+                count(crate::units::ParamCount(n as u64))
+            }),
             a.active_parameters_source.clone().unwrap_or_default()
         ))),
     }
@@ -278,17 +282,37 @@ pub(super) fn blocks(d: &Dossier) -> Vec<Block> {
     }
 
     b.push(Block::Heading("Sensitivity".into()));
+    b.push(Block::Text(
+        "Each assumption varied alone. The floor is shown itself, beside the effective 4E091 threshold (the larger of 10^26 and the floor); the last column lists every regime whose verdict differs from the declared row (the first row lists them all).".into(),
+    ));
+    let declared = d.sensitivity.first().map(|s| s.verdicts.clone()).unwrap_or_default();
     b.push(Block::Table(
         vec![
             "assumption".into(),
             "value".into(),
             "operations (FLOP)".into(),
+            "4E091 floor".into(),
             "4E091 threshold".into(),
             "4E091 verdict".into(),
+            "verdicts".into(),
         ],
         d.sensitivity
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(i, s)| {
+                let changes: Vec<String> = s
+                    .verdicts
+                    .iter()
+                    .zip(&declared)
+                    .filter(|(v, base)| i == 0 || v.verdict != base.verdict)
+                    .map(|(v, base)| {
+                        if i == 0 {
+                            format!("{} {}", v.regime, v.verdict)
+                        } else {
+                            format!("{} {} → {}", v.regime, base.verdict, v.verdict)
+                        }
+                    })
+                    .collect();
                 vec![
                     s.assumption.clone(),
                     s.value.clone(),
@@ -298,8 +322,14 @@ pub(super) fn blocks(d: &Dossier) -> Vec<Block> {
                         e(s.operations_flop_lo),
                         e(s.operations_flop_hi)
                     ),
+                    s.floor_flop.map_or("undefined".to_string(), e),
                     e(s.threshold_4e091_flop),
                     s.verdict_4e091.to_string(),
+                    if changes.is_empty() {
+                        "no change".to_string()
+                    } else {
+                        changes.join("; ")
+                    },
                 ]
             })
             .collect(),

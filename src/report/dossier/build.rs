@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use super::{Dossier, RegistryInfo, Sensitivity};
+use super::{Dossier, RegimeOutcome, RegistryInfo, Sensitivity};
 use crate::assessment::{self, Assessment};
 use crate::capability::CapabilityFit;
 use crate::compute::Total;
@@ -104,14 +104,25 @@ fn row(
     floor_flop: Option<f64>,
 ) -> Result<Sensitivity, Error> {
     let v = assessment::judge(regime, d, total, r.as_of, floor_flop)?;
+    let verdicts = regimes::all()?
+        .iter()
+        .map(|x| {
+            Ok(RegimeOutcome {
+                regime: x.id.clone(),
+                verdict: assessment::judge(x, d, total, r.as_of, floor_flop)?.verdict,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     Ok(Sensitivity {
         assumption: assumption.into(),
         value,
         operations_flop: total.operations_flop,
         operations_flop_lo: total.operations_flop_lo,
         operations_flop_hi: total.operations_flop_hi,
+        floor_flop,
         threshold_4e091_flop: v.threshold_flop,
         verdict_4e091: v.verdict,
+        verdicts,
     })
 }
 

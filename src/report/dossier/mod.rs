@@ -41,9 +41,20 @@ pub struct Sensitivity {
     pub operations_flop: f64,
     pub operations_flop_lo: f64,
     pub operations_flop_hi: f64,
+    /// The 4E091 floor under this assumption (`null` where it is not defined).
+    pub floor_flop: Option<f64>,
     /// The 4E091 threshold under this assumption.
     pub threshold_4e091_flop: f64,
     pub verdict_4e091: Outcome,
+    /// Every regime's verdict under this assumption.
+    pub verdicts: Vec<RegimeOutcome>,
+}
+
+/// One regime's verdict in a sensitivity row.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegimeOutcome {
+    pub regime: String,
+    pub verdict: Outcome,
 }
 
 /// What the registry was.
