@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::super::overrides::{Action, Override};
 use super::super::{did_you_mean, names, parse_file, Benchmark, Error, Score};
 use super::draft::{draft_for, fill, Drafts};
-use super::export::{field, read_export, Export, Problems};
+use super::export::{field, read_export, Export, Problems, Row};
 
 /// The benchmark files read: the ECI benchmarks whose score is a fraction correct
 /// (`data/SOURCES.md` says what each column is, and which ECI benchmarks are left out and why).
@@ -160,6 +160,20 @@ pub(super) struct Scores {
 }
 
 /// Reads the fitted benchmark files. Every exclusion must match a score of the exports.
+/// What a benchmark file's row says of its model (name, organisation, release date, compute),
+/// filling in what its draft does not have yet.
+fn hub_facts(drafts: &mut Drafts, version: &str, path: &Path, r: &Row, problems: &mut Problems) {
+    let release = problems.date(path, r, "Release date");
+    let compute = problems.count(path, r, "Training compute (FLOP)");
+    let d = draft_for(drafts, version);
+    d.from_hub = true;
+    fill(&mut d.name, field(r, "Name"));
+    fill(&mut d.organization, field(r, "Organization"));
+    d.release_date = d.release_date.or(release);
+    d.compute = d.compute.or(compute);
+    fill(&mut d.compute_notes, field(r, "Training compute notes"));
+}
+
 pub(super) fn read_scores(
     table: &[BenchmarkFile],
     hub: &Path,
@@ -226,16 +240,8 @@ pub(super) fn read_scores(
                 .evaluated
                 .as_deref()
                 .and_then(|c| problems.date(path, r, c));
-            let release = problems.date(path, r, "Release date");
-            let compute = problems.count(path, r, "Training compute (FLOP)");
             let key = names::release_key(version);
-            let d = draft_for(drafts, version);
-            d.from_hub = true;
-            fill(&mut d.name, field(r, "Name"));
-            fill(&mut d.organization, field(r, "Organization"));
-            d.release_date = d.release_date.or(release);
-            d.compute = d.compute.or(compute);
-            fill(&mut d.compute_notes, field(r, "Training compute notes"));
+            hub_facts(drafts, version, path, r, problems);
             let pair = (key, f.id.clone());
             if excluded.contains_key(&pair) {
                 used.insert(pair);
@@ -309,15 +315,7 @@ pub(super) fn read_other_files(
             if version.is_empty() {
                 continue;
             }
-            let release = problems.date(path, r, "Release date");
-            let compute = problems.count(path, r, "Training compute (FLOP)");
-            let d = draft_for(drafts, version);
-            d.from_hub = true;
-            fill(&mut d.name, field(r, "Name"));
-            fill(&mut d.organization, field(r, "Organization"));
-            d.release_date = d.release_date.or(release);
-            d.compute = d.compute.or(compute);
-            fill(&mut d.compute_notes, field(r, "Training compute notes"));
+            hub_facts(drafts, version, path, r, problems);
         }
     }
     Ok(())
