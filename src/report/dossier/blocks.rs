@@ -162,10 +162,7 @@ pub(super) fn blocks(d: &Dossier) -> Vec<Block> {
                 vec!["parameters".into(), "count".into()],
                 vec![
                     vec!["total".into(), count(p.total)],
-                    vec![
-                        "active".into(),
-                        p.active.map_or("unknown".into(), count),
-                    ],
+                    vec!["active".into(), p.active.map_or("unknown".into(), count)],
                     vec!["embedding".into(), count(p.embedding)],
                     vec!["multi-token prediction (not in total)".into(), count(p.mtp)],
                     vec!["buffers (not parameters)".into(), count(p.buffers)],
@@ -285,7 +282,11 @@ pub(super) fn blocks(d: &Dossier) -> Vec<Block> {
     b.push(Block::Text(
         "Each assumption varied alone. The floor is shown itself, beside the effective 4E091 threshold (the larger of 10^26 and the floor); the last column lists every regime whose verdict differs from the declared row (the first row lists them all).".into(),
     ));
-    let declared = d.sensitivity.first().map(|s| s.verdicts.clone()).unwrap_or_default();
+    let declared = d
+        .sensitivity
+        .first()
+        .map(|s| s.verdicts.clone())
+        .unwrap_or_default();
     b.push(Block::Table(
         vec![
             "assumption".into(),
