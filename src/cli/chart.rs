@@ -95,6 +95,7 @@ pub fn with_chart<R>(
         Kind::Floor => {
             let history = floor::history(&points, from, to, Step::Month, &opts)?;
             f(&AnyChart::Floor(FloorChart {
+                assessed: None,
                 rows: &history.rows,
                 threshold_flop: regime.threshold_flop,
                 threshold_label: regime.line_label(),
@@ -117,6 +118,7 @@ pub fn with_chart<R>(
             )?;
             let known = floor::Source::at(&points, to)?;
             f(&AnyChart::Frontier(FrontierChart {
+                assessed: None,
                 points: &known,
                 fit,
                 as_of: to,

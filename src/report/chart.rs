@@ -256,6 +256,19 @@ pub struct FloorChart<'a> {
     /// The regime's one name for its line ([`crate::regimes::Regime::line_label`]).
     pub threshold_label: String,
     pub title: String,
+    /// A declared run to mark at the last date (the dossier's model).
+    pub assessed: Option<&'a Assessed>,
+}
+
+/// The run a dossier assesses, as its charts mark it.
+#[derive(Debug, Clone)]
+pub struct Assessed {
+    pub name: String,
+    pub flop: f64,
+    pub flop_lo: f64,
+    pub flop_hi: f64,
+    /// The capability its declared scores imply, if it declares any.
+    pub capability: Option<f64>,
 }
 
 /// The latest θ* setter of a history and the release date that made it one.
@@ -283,6 +296,10 @@ impl Chart for FloorChart<'_> {
             .iter()
             .map(|r| r.floor.floor_flop_hi.log10())
             .fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = match self.assessed {
+            Some(a) => (lo.min(a.flop_lo.log10()), hi.max(a.flop_hi.log10())),
+            None => (lo, hi),
+        };
         let (y0, y1) = ((lo.min(t) - 0.5).floor(), (hi.max(t) + 0.5).ceil());
         let mut chart = frame(root, &self.title, (x0, x1), (y0, y1), 80)?;
         date_flop_mesh(&mut chart, "as-of date")?;
@@ -351,6 +368,19 @@ impl Chart for FloorChart<'_> {
                 .map_err(err)?;
         }
 
+        // The assessed run at the last date: its estimate and interval.
+        let assessed = self.assessed.map(|a| {
+            let top = px(&(x1, a.flop_hi.log10()));
+            let bottom = px(&(x1, a.flop_lo.log10()));
+            (a, px(&(x1, a.flop.log10())), top, bottom)
+        });
+        if let Some((_, p, top, bottom)) = assessed {
+            root.draw(&PathElement::new(vec![top, bottom], BLACK.stroke_width(2)))
+                .map_err(err)?;
+            root.draw(&Circle::new(p, 6, BLACK.stroke_width(2)))
+                .map_err(err)?;
+        }
+
         let line_px: Vec<(i32, i32)> = central.iter().map(px).collect();
         let threshold_px = [px(&(x0, t)), px(&(x1, t))];
         let plot = plot_rect(&chart);
@@ -376,7 +406,18 @@ impl Chart for FloorChart<'_> {
                     Key::Down(B_STAR_COLOUR.to_rgba(), true),
                     "b* moved: a more efficient published recipe".into(),
                 ),
-            ],
+            ]
+            .into_iter()
+            .chain(self.assessed.map(|a| {
+                (
+                    Key::Dot(BLACK.to_rgba(), false),
+                    format!(
+                        "{}: {:.2e} FLOP ({:.2e} – {:.2e}), the assessed run",
+                        a.name, a.flop, a.flop_lo, a.flop_hi
+                    ),
+                )
+            }))
+            .collect(),
             LEGEND_SIZE,
         );
         let mut marks = samples(&line_px, 6.0);
@@ -394,6 +435,12 @@ impl Chart for FloorChart<'_> {
         }
         for p in &triangles {
             placer.block(Rect::around(*p, 6));
+        }
+        if let Some((a, p, top, bottom)) = assessed {
+            placer.block_line(&[top, bottom]);
+            placer.block(Rect::around(p, 7));
+            let placed = placer.place(ink(&a.name, LABEL_SIZE), p, 7);
+            draw_label(root, &a.name, LABEL_SIZE, &placed)?;
         }
         // The latest setter first: it gets the nearest spot.
         for (p, id) in dots.iter().rev() {
@@ -413,6 +460,9 @@ pub struct FrontierChart<'a> {
     /// The floor at the as-of date: θ*, its setter, b* and its setters.
     pub floor: &'a Floor,
     pub title: String,
+    /// A declared run: its compute as a vertical line, and a point where its declared scores
+    /// give a capability.
+    pub assessed: Option<&'a Assessed>,
 }
 
 impl Chart for FrontierChart<'_> {
@@ -435,11 +485,19 @@ impl Chart for FrontierChart<'_> {
         let (x0, x1) = pts
             .iter()
             .fold((floor_x, floor_x), |(a, b), (_, x)| (a.min(*x), b.max(*x)));
+        let (x0, x1) = match self.assessed {
+            Some(a) => (x0.min(a.flop.log10()), x1.max(a.flop.log10())),
+            None => (x0, x1),
+        };
         let (y0, y1) = pts
             .iter()
             .fold((f.theta_star, f.theta_star), |(a, b), (p, _)| {
                 (a.min(p.capability), b.max(p.capability))
             });
+        let (y0, y1) = match self.assessed.and_then(|a| a.capability) {
+            Some(c) => (y0.min(c), y1.max(c)),
+            None => (y0, y1),
+        };
         let (x0, x1, y0, y1) = ((x0 - 0.3).floor(), (x1 + 0.3).ceil(), y0 - 5.0, y1 + 5.0);
         let first_year = pts.iter().map(|(p, _)| p.released.year()).min();
         let last_year = pts.iter().map(|(p, _)| p.released.year()).max();
@@ -482,6 +540,21 @@ impl Chart for FrontierChart<'_> {
             (Key::Dot(GREY_600.to_rgba(), true), "open weights".into()),
             (Key::Dot(GREY_600.to_rgba(), false), "closed".into()),
         ];
+        if let Some(a) = self.assessed {
+            entries.push((
+                Key::Line(BLACK.stroke_width(2), true),
+                match a.capability {
+                    Some(c) => format!(
+                        "{}: the assessed run, {:.2e} FLOP, capability {c:.1} ECI from its declared scores",
+                        a.name, a.flop
+                    ),
+                    None => format!(
+                        "{}: the assessed run, {:.2e} FLOP (no declared scores: capability unknown)",
+                        a.name, a.flop
+                    ),
+                },
+            ));
+        }
         for year in first_year..=last_year {
             if pts.iter().any(|(p, _)| p.released.year() == year) {
                 entries.push((
@@ -550,6 +623,21 @@ impl Chart for FrontierChart<'_> {
         let floor_mark = chart.backend_coord(&(floor_x, f.theta_star));
         root.draw(&Circle::new(floor_mark, 6, BLACK.stroke_width(2)))
             .map_err(err)?;
+        let assessed_line = self.assessed.map(|a| {
+            let x = a.flop.log10();
+            [(x, y0), (x, y1)]
+        });
+        if let Some(l) = assessed_line {
+            chart
+                .draw_series(DashedLineSeries::new(l, 6, 3, BLACK.stroke_width(2)))
+                .map_err(err)?;
+        }
+        let assessed_mark = self
+            .assessed
+            .and_then(|a| Some((a, chart.backend_coord(&(a.flop.log10(), a.capability?)))));
+        if let Some((_, p)) = assessed_mark {
+            root.draw(&Circle::new(p, 7, BLACK.filled())).map_err(err)?;
+        }
 
         let px = |p: &(f64, f64)| chart.backend_coord(p);
         let lines: Vec<Vec<(i32, i32)>> = [&typical[..], &frontier[..], &theta[..], &drop[..]]
@@ -571,6 +659,14 @@ impl Chart for FrontierChart<'_> {
             placer.block(Rect::around(*p, 6));
         }
         placer.block(Rect::around(floor_mark, 7));
+        if let Some(l) = assessed_line {
+            placer.block_line(&l.iter().map(px).collect::<Vec<_>>());
+        }
+        if let Some((a, p)) = assessed_mark {
+            placer.block(Rect::around(p, 8));
+            let placed = placer.place(ink(&a.name, LABEL_SIZE), p, 8);
+            draw_label(root, &a.name, LABEL_SIZE, &placed)?;
+        }
         // θ* and b* setters are named; θ*'s setter may have no compute figure (then it is
         // named in the legend only).
         let mut named: Vec<&str> = vec![f.set_by.as_str()];
@@ -951,6 +1047,7 @@ mod tests {
             .unwrap()
             .rows;
         let chart = FloorChart {
+            assessed: None,
             rows: &rows,
             threshold_flop: 1e26,
             threshold_label: "1e26 (4E091)".into(),
@@ -965,6 +1062,7 @@ mod tests {
         let (fit, series) = floor::frontier_series(&points, to, &opts).unwrap();
         let floor = floor::floor_at(&points, to, &opts).unwrap();
         let chart = FrontierChart {
+            assessed: None,
             points: &points,
             fit,
             as_of: to,
@@ -1052,6 +1150,7 @@ mod tests {
             .rows;
         let label = "4E091 ≥ 10²⁶ FLOP (not enforced since 2025-05-13)".to_string();
         let floor_chart = FloorChart {
+            assessed: None,
             rows: &rows,
             threshold_flop: 1e26,
             threshold_label: label.clone(),
@@ -1060,6 +1159,7 @@ mod tests {
         let (fit, series) = floor::frontier_series(&points, to, &opts).unwrap();
         let f = floor::floor_at(&points, to, &opts).unwrap();
         let frontier_chart = FrontierChart {
+            assessed: None,
             points: &points,
             fit,
             as_of: to,

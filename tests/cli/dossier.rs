@@ -72,6 +72,23 @@ fn two_runs_write_byte_identical_files() {
     assert_eq!(v["fingerprints"][0]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(v["assessment"]["regimes"][0]["verdict"], "indeterminate");
     assert!(v["sensitivity"].as_array().unwrap().len() >= 6);
+    // The sensitivity rows carry the floor itself and every regime's verdict.
+    let s0 = &v["sensitivity"][0];
+    assert!(s0["floor_flop"].as_f64().is_some(), "{s0}");
+    assert_eq!(
+        s0["verdicts"].as_array().unwrap().len(),
+        v["assessment"]["regimes"].as_array().unwrap().len()
+    );
+    // Both charts mark the assessed run, by name.
+    let name = v["assessment"]["model"]["name"].as_str().unwrap();
+    for chart in ["floor.svg", "frontier.svg"] {
+        let svg = std::fs::read_to_string(wd.join("a").join(chart)).unwrap();
+        assert!(svg.contains(name), "{chart} names {name}");
+        assert!(
+            svg.contains("the assessed run"),
+            "{chart} has it in the legend"
+        );
+    }
     assert_eq!(v["registry"]["sha256"].as_str().unwrap().len(), 64);
     // The page needs no other file: no external references.
     let html = std::fs::read_to_string(wd.join("a/report.html")).unwrap();

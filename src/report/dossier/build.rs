@@ -17,7 +17,7 @@ use crate::floor::{self, Step};
 use crate::frontier::{self, Recipe};
 use crate::regimes::{self, Regime};
 use crate::registry::Confidence;
-use crate::report::chart::{self, FloorChart, FrontierChart};
+use crate::report::chart::{self, Assessed, FloorChart, FrontierChart};
 use crate::report::{fingerprint, Error as ReportError};
 use crate::verdict::Outcome;
 use crate::vintage::Vintages;
@@ -269,6 +269,15 @@ fn charts(
     };
     let as_of = r.as_of;
     let from = as_of.saturating_sub(jiff::Span::new().years(2));
+    // The run itself on both charts: its estimate and interval, and where its declared scores
+    // put it.
+    let assessed = Assessed {
+        name: a.model.name.clone(),
+        flop: a.operations_flop,
+        flop_lo: a.operations_flop_lo,
+        flop_hi: a.operations_flop_hi,
+        capability: a.implied.as_ref().map(|i| i.capability),
+    };
     let mut charts = Vec::new();
     let options = floor::Options {
         resamples: r.options.resamples.min(200),
@@ -277,6 +286,7 @@ fn charts(
     if let Ok(h) = floor::history(r.vintages, from, as_of, Step::Month, &options) {
         let regime = regimes::get("4e091")?;
         let c = FloorChart {
+            assessed: Some(&assessed),
             rows: &h.rows,
             threshold_flop: regime.threshold_flop,
             threshold_label: regime.line_label(),
@@ -289,6 +299,7 @@ fn charts(
         (floor::frontier_series(points, as_of, &r.options), &a.floor)
     {
         let c = FrontierChart {
+            assessed: Some(&assessed),
             points,
             fit: fit_now,
             as_of,
