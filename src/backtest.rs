@@ -61,8 +61,9 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        // Chosen by [`Choice`]'s rule on the targets released before 2024-07-01 (direct with OLS
-        // 0.241, with Huber 0.242; structural 0.384 and 0.462): see docs/floor.md.
+        // Chosen by [`Choice`]'s rule on the targets released before 2024-07-01 (embedded
+        // registry of 2026-12-03: direct with OLS 0.241, with Huber 0.242; structural 0.384 and
+        // 0.462; docs/floor.md). A CLI test keeps this equal to what the rule picks.
         Options {
             predictor: Predictor::Direct,
             loss: Loss::Ols,
