@@ -59,6 +59,13 @@ pub struct Options {
     pub include_distilled: bool,
 }
 
+impl Options {
+    /// Whether `p` may be a target or a training row (distilled models only when asked).
+    fn admits(&self, p: &Point) -> bool {
+        self.include_distilled || !p.distilled
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         // Chosen by [`Choice`]'s rule on the targets released before 2024-07-01 (embedded
@@ -464,19 +471,23 @@ pub const SIBLING_DAYS: i32 = 30;
 /// (log10 C, t, θ) for the method and (log10 C, t, published ECI) for the baseline.
 type Rows = Vec<(f64, f64, f64)>;
 fn training_rows(points: &[Point], target: &Point, options: &Options) -> (Rows, Rows) {
-    let earlier: Vec<&Point> = points
-        .iter()
-        .filter(|p| options.include_distilled || !p.distilled)
-        // Strictly earlier, and never a sibling: the same developer within 30 days shares the
-        // target's recipe and data, so it would predict the target from itself.
-        .filter(|p| p.open && p.released < target.released && !sibling(p, target))
-        .collect();
-    let rows = earlier
-        .iter()
+    rows_of(
+        points
+            .iter()
+            .filter(|p| options.admits(p))
+            // Strictly earlier, and never a sibling: the same developer within 30 days shares
+            // the target's recipe and data, so it would predict the target from itself.
+            .filter(|p| p.open && p.released < target.released && !sibling(p, target)),
+    )
+}
+
+/// The method's rows (log10 C, t, θ) and the baseline's (log10 C, t, published ECI) of `models`.
+fn rows_of<'p>(models: impl Iterator<Item = &'p Point> + Clone) -> (Rows, Rows) {
+    let rows = models
+        .clone()
         .filter_map(|p| Some((p.log10_compute?, year_fraction(p.released), p.capability)))
         .collect();
-    let baseline = earlier
-        .iter()
+    let baseline = models
         .filter_map(|p| {
             Some((
                 p.log10_compute?,
@@ -492,7 +503,7 @@ fn training_rows(points: &[Point], target: &Point, options: &Options) -> (Rows, 
 fn targets(every: &[Point], options: &Options) -> Vec<Point> {
     let mut targets: Vec<Point> = every
         .iter()
-        .filter(|p| options.include_distilled || !p.distilled)
+        .filter(|p| options.admits(p))
         .filter(|p| p.open && p.log10_compute.is_some())
         .cloned()
         .collect();
@@ -611,23 +622,7 @@ fn frozen<S: Source + ?Sized>(
     options: Options,
 ) -> Option<Cutoff> {
     let points = source.at(cutoff).ok()?;
-    let usable = |p: &&Point| p.open && (options.include_distilled || !p.distilled);
-    let rows: Rows = points
-        .iter()
-        .filter(usable)
-        .filter_map(|p| Some((p.log10_compute?, year_fraction(p.released), p.capability)))
-        .collect();
-    let baseline_rows: Rows = points
-        .iter()
-        .filter(usable)
-        .filter_map(|p| {
-            Some((
-                p.log10_compute?,
-                year_fraction(p.released),
-                p.eci_published?,
-            ))
-        })
-        .collect();
+    let (rows, baseline_rows) = rows_of(points.iter().filter(|p| p.open && options.admits(p)));
     let mut errors = Vec::new();
     let mut baseline_errors = Vec::new();
     let mut n_unplaced = 0;
@@ -744,9 +739,8 @@ pub fn run<S: Source + ?Sized>(source: &S, options: Options) -> Result<Backtest,
         direct: abs_errors(|p| p.direct_log10_predicted),
         structural: abs_errors(|p| p.structural_log10_predicted),
     };
-    let usable = |p: &&Point| options.include_distilled || !p.distilled;
     let full = frontier::fit(
-        every.iter().filter(usable),
+        every.iter().filter(|p| options.admits(p)),
         every
             .iter()
             .map(|p| p.released)

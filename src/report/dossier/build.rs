@@ -103,16 +103,22 @@ fn row(
     total: &Total,
     floor_flop: Option<f64>,
 ) -> Result<Sensitivity, Error> {
-    let v = assessment::judge(regime, d, total, r.as_of, floor_flop)?;
-    let verdicts = regimes::all()?
+    // Every regime judged once; the 4E091 columns are its entry.
+    let judged = regimes::all()?
         .iter()
-        .map(|x| {
-            Ok(RegimeOutcome {
-                regime: x.id.clone(),
-                verdict: assessment::judge(x, d, total, r.as_of, floor_flop)?.verdict,
-            })
-        })
+        .map(|x| assessment::judge(x, d, total, r.as_of, floor_flop))
         .collect::<Result<Vec<_>, Error>>()?;
+    let v = judged
+        .iter()
+        .find(|v| v.id == regime.id)
+        .expect("the regime is one of all()");
+    let verdicts = judged
+        .iter()
+        .map(|v| RegimeOutcome {
+            regime: v.id.clone(),
+            verdict: v.verdict,
+        })
+        .collect();
     Ok(Sensitivity {
         assumption: assumption.into(),
         value,
